@@ -1,0 +1,128 @@
+"""SPARQL text handling that must not be done with string formatting.
+
+`bind` puts parameters into a query as a VALUES block of typed terms, serialised by pyoxigraph
+(so a literal cannot break out of its quotes), at the start of the main WHERE pattern: the
+same effect as a substitution, for every engine. `check_local` refuses what would reach the network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import CultureKGError
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class QueryRefused(CultureKGError):
+    """The query asks for something this tool does not do (network access, updates)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # 'word', 'var', 'iri', 'string', 'punct', 'other'
+    text: str
+    start: int
+
+
+_STRING_RE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+_IRI_RE = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?|:[A-Za-z0-9_\-.]*")
+_VAR_RE = re.compile(r"[?$][A-Za-z0-9_]+")
+
+
+def tokens(query: str) -> Iterator[Token]:
+    """Enough of a lexer to tell keywords and braces from the same characters in strings, IRIs and comments."""
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            m = _STRING_RE.match(query, i)
+            if not m:
+                raise QueryRefused(f"unterminated string at offset {i}")
+            yield Token("string", m.group(), i)
+            i = m.end()
+        elif c == "<" and (m := _IRI_RE.match(query, i)):
+            yield Token("iri", m.group(), i)
+            i = m.end()
+        elif c in "?$" and (m := _VAR_RE.match(query, i)):
+            yield Token("var", m.group(), i)
+            i = m.end()
+        elif m := _WORD_RE.match(query, i):
+            yield Token("word", m.group(), i)
+            i = m.end()
+        elif c in "{}()":
+            yield Token("punct", c, i)
+            i += 1
+        else:
+            yield Token("other", c, i)
+            i += 1
+
+
+_NETWORK_KEYWORDS = {"SERVICE": "SERVICE would query a remote endpoint", "LOAD": "LOAD would fetch a document"}
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
+
+
+def check_local(query: str) -> None:
+    """Refuse SERVICE and LOAD: nothing may reach the network unless the user named the endpoint."""
+    for token in tokens(query):
+        if token.kind == "word" and token.text.upper() in _NETWORK_KEYWORDS:
+            raise QueryRefused(f"{_NETWORK_KEYWORDS[token.text.upper()]}; refused (offset {token.start})")
+
+
+def is_update(query: str) -> bool:
+    """True when the text is a SPARQL Update rather than a query."""
+    for token in tokens(query):
+        if token.kind == "word":
+            word = token.text.upper()
+            if word in ("PREFIX", "BASE"):
+                continue
+            return word in _UPDATE_KEYWORDS or word == "WITH"
+        if token.kind == "iri":
+            continue
+    return False
+
+
+def _main_pattern_brace(query: str) -> int:
+    """Offset of the '{' that opens the main WHERE pattern."""
+    form_seen = None
+    previous: Token | None = None
+    for token in tokens(query):
+        if token.kind == "word":
+            word = token.text.upper()
+            if form_seen is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form_seen = word
+            elif word == "WHERE" and form_seen:
+                previous = token
+                continue
+        if token.kind == "punct" and token.text == "{" and form_seen:
+            # CONSTRUCT's first brace is its template; the pattern follows WHERE.
+            if previous is not None or form_seen in ("SELECT", "ASK"):
+                return token.start
+        if previous is not None and token.kind != "punct":
+            previous = None
+    raise QueryRefused("cannot find the main WHERE pattern to bind parameters into")
+
+
+def bind(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with `bindings` (variable name without '?' -> term) joined into its main pattern."""
+    if not bindings:
+        return query
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise QueryRefused(f"parameter name {name!r} is not a SPARQL variable name")
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise QueryRefused(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
+    names = sorted(bindings)
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    at = _main_pattern_brace(query) + 1
+    return query[:at] + " " + block + " " + query[at:]

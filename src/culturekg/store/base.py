@@ -1,0 +1,69 @@
+"""The one small interface every store implements.
+
+Terms crossing this interface are pyoxigraph terms (NamedNode, BlankNode, Literal). Query parameters
+are bindings of variable name to term, applied by the engine (substitutions or VALUES), never
+formatted into the query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, Union
+
+import pyoxigraph as ox
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+Bindings = Mapping[str, Term]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT answer: variable names in order, and rows of terms (None where unbound)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Term | None, ...], ...]
+
+    def as_dicts(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class GraphChange:
+    """What one load does to the store: graphs to (re)write with their full content, graphs to drop."""
+
+    replace: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
+    drop: set[ox.NamedNode] = field(default_factory=set)
+
+    def triple_count(self) -> int:
+        return sum(len(t) for t in self.replace.values())
+
+
+class GraphStore(Protocol):
+    """What the loader, validator, query runner and publisher need of a store."""
+
+    def named_graphs(self) -> set[ox.NamedNode]: ...
+
+    def apply(self, change: GraphChange) -> None:
+        """Replace and drop whole named graphs; other graphs are left as they are."""
+
+    def select(self, query: str, bindings: Bindings | None = None) -> QueryResult: ...
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]: ...
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]: ...
+
+    def count(self, graph: ox.NamedNode | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def values_clause(bindings: Bindings) -> tuple[Sequence[str], Iterable[Term]]:
+    """Variables and terms of a binding set, in a stable order (for engines that take VALUES)."""
+    names = sorted(bindings)
+    return names, [bindings[n] for n in names]

@@ -1,0 +1,91 @@
+"""The embedded default: pyoxigraph on disk (a store directory) or in memory.
+
+Queries see the union of all named graphs as their default graph, so stored queries need no FROM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import ConfigError
+from ..sparql import bind, check_local
+from .base import Bindings, GraphChange, QueryResult
+
+
+
+class EmbeddedStore:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot open the store: {exc}") from exc
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for callers that need its full API (bench, publish)."""
+        return self._store
+
+    def named_graphs(self) -> set[ox.NamedNode]:
+        return {g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def apply(self, change: GraphChange) -> None:
+        # Every input was checked before we get here, so the writes below cannot be refused for
+        # bad data; each graph is replaced in one transaction of its own.
+        for graph in sorted(change.drop, key=lambda g: g.value):
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+        for graph in sorted(change.replace, key=lambda g: g.value):
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.replace[graph])
+        self._store.flush() if self.path is not None else None
+
+    def _query(self, query: str, bindings: Bindings | None):
+        # SERVICE and remote FROM would reach the network, which the user did not ask for.
+        check_local(query)
+        # Oxigraph's own substitutions only take projected variables; a VALUES block of typed terms
+        # binds any variable of the main pattern, and works the same on remote endpoints.
+        return self._store.query(bind(query, bindings or {}), use_default_graph_as_union=True)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> QueryResult:
+        solutions = self._query(query, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise ValueError("not a SELECT query")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+        return QueryResult(variables, rows)
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        answer = self._query(query, bindings)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise ValueError("not an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        answer = self._query(query, bindings)
+        if not isinstance(answer, ox.QueryTriples):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        return list(answer)
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def count(self, graph: ox.NamedNode | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store
