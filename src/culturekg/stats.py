@@ -1,0 +1,58 @@
+"""Counts a user wants after a build: records, triples, graphs, entities per class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .store.base import GraphStore
+from .vocab import CKG_NS
+
+_ENTITIES_PER_CLASS = """
+PREFIX ckg: <https://w3id.org/culturekg/ontology#>
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {
+  ?entity a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(ckg:)))
+  # Ontology individuals (roles, instrument kinds) are vocabulary, not data.
+  FILTER(!STRSTARTS(STR(?entity), STR(ckg:)))
+}
+GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+_SOURCE_FILES = """
+PREFIX ckg: <https://w3id.org/culturekg/ontology#>
+SELECT ?file WHERE { ?graph ckg:sourceFile ?file } ORDER BY ?file
+"""
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    triples: int
+    named_graphs: int
+    source_files: tuple[str, ...]
+    entities_per_class: tuple[tuple[str, int], ...]
+
+    @property
+    def records(self) -> int:
+        return sum(1 for f in self.source_files if f.startswith("data/"))
+
+    def as_dict(self) -> dict:
+        return {
+            "triples": self.triples,
+            "named_graphs": self.named_graphs,
+            "records": self.records,
+            "source_files": list(self.source_files),
+            "entities_per_class": dict(self.entities_per_class),
+        }
+
+
+def graph_stats(store: GraphStore) -> GraphStats:
+    per_class = tuple(
+        (row[0].value[len(CKG_NS):], int(row[1].value)) for row in store.select(_ENTITIES_PER_CLASS).rows
+    )
+    files = tuple(row[0].value for row in store.select(_SOURCE_FILES).rows)
+    return GraphStats(
+        triples=store.count(),
+        named_graphs=len(store.named_graphs()),
+        source_files=files,
+        entities_per_class=per_class,
+    )
