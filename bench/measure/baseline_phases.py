@@ -1,0 +1,102 @@
+"""The baselines, fed the very triples culturekg built (its N-Quads dump) and the very query texts
+it ran (the workload file): plain rdflib (issue 2) and pyoxigraph used directly (issue 4)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+
+from .context import Context
+from .record import best_of
+
+def oxigraph(ctx: Context) -> None:
+    """Baseline B: Store.bulk_load of the same quads, then the same query texts straight on pyoxigraph."""
+    if not ctx.nquads.is_file():
+        ctx.recorder.write("build", "pyoxigraph-bulk_load", None, note="no N-Quads dump: culturekg build did not run")
+        return
+    shutil.rmtree(ctx.bulk_store, ignore_errors=True)
+    with ctx.recorder.step("build", "pyoxigraph-bulk_load", format="N-Quads (named graphs kept)") as timing:
+        store = ox.Store(str(ctx.bulk_store))
+        store.bulk_load(path=str(ctx.nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        timing.stop()
+        timing.facts["quads"] = len(store)
+    for query in ctx.read_workload():
+        def run(text=query["text"]) -> int:
+            answer = store.query(text, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QuerySolutions):
+                names = answer.variables
+                # Touch every value, as the culturekg runner does when it builds its rows.
+                return sum(1 for solution in answer if [solution[v] for v in names] is not None)
+            return int(bool(answer)) if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
+
+        best_of(ctx.recorder, ctx.repeat, f"query:{query['name']}", "pyoxigraph", run)
+
+
+def rdflib_all(ctx: Context) -> None:
+    """Baseline A: an in-memory rdflib Dataset loaded the plain way, its own SPARQL engine, pySHACL on an
+    in-memory Graph, and rdflib's serializers. One process, so the Dataset is parsed only once."""
+    import rdflib
+
+    if not ctx.nquads.is_file():
+        ctx.recorder.write("build", "rdflib-Dataset", None, note="no N-Quads dump: culturekg build did not run")
+        return
+    dataset = rdflib.Dataset(default_union=True)
+    with ctx.recorder.step("build", "rdflib-Dataset", timeout=ctx.timeout, format="N-Quads") as timing:
+        dataset.parse(str(ctx.nquads), format="nquads")
+        timing.stop()
+        timing.facts["quads"] = len(dataset)
+    if "quads" not in timing.facts:
+        return  # the parse was abandoned: nothing to query
+    for query in ctx.read_workload():
+        best_of(ctx.recorder, ctx.repeat, f"query:{query['name']}", "rdflib",
+                lambda text=query["text"]: len(list(dataset.query(text))), timeout=ctx.timeout)
+    _rdflib_serializers(ctx, dataset)
+    del dataset
+    _pyshacl(ctx)
+
+
+# Dump file extension (as culturekg.publish names its dumps) -> rdflib format, and whether it keeps named graphs.
+RDFLIB_FORMATS = {"nq": ("nquads", True), "trig": ("trig", True), "jsonld": ("json-ld", True),
+                  "nt": ("nt", False), "ttl": ("turtle", False), "rdf": ("xml", False)}
+
+
+def _rdflib_serializers(ctx: Context, dataset) -> None:
+    import rdflib
+
+    union = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    total = 0.0
+    for extension, (fmt, keeps_graphs) in RDFLIB_FORMATS.items():
+        with ctx.recorder.step(f"publish:{extension}", f"rdflib-{fmt}", timeout=ctx.timeout) as timing:
+            size = len((dataset if keeps_graphs else union).serialize(format=fmt, encoding="utf-8"))
+            timing.facts["bytes"] = size
+            total += timing.stop()
+        if "bytes" not in timing.facts:
+            total = None
+            break
+    ctx.recorder.write("publish:all-dumps", "rdflib-serializers", total,
+                       **({} if total is not None else {"note": "a serializer was abandoned; no total"}))
+
+
+def _pyshacl(ctx: Context) -> None:
+    import pyshacl
+    import rdflib
+
+    from culturekg.project import load_project
+
+    project = load_project(ctx.project)
+    if not project.shapes_file.is_file():
+        ctx.recorder.write("validate", "pyshacl", None, note=f"{project.shapes_file} does not exist yet")
+        return
+    # design.md: hand pySHACL an in-memory rdflib graph (backed by oxrdflib it was slower and wrong).
+    data = rdflib.Graph()
+    data.parse(str(ctx.ntriples), format="nt")
+    shapes = rdflib.Graph().parse(str(project.shapes_file), format="turtle")
+    with ctx.recorder.step("validate", "pyshacl", timeout=ctx.timeout, triples=len(data)) as timing:
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+        timing.stop()
+        timing.facts["conforms"] = bool(conforms)
+        timing.facts["results"] = len(list(report.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#ValidationResult"))))

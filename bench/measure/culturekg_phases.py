@@ -1,0 +1,162 @@
+"""The culturekg side: build from records, dump for the baselines, stored queries, validation, dumps.
+A step whose module has not landed in this checkout is recorded as not run, with the reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+
+from .context import Context, available
+from .record import best_of
+
+
+def _missing(ctx: Context, step: str, engine: str, module: str) -> bool:
+    if available(module):
+        return False
+    ctx.recorder.write(step, engine, None, note=f"{module} is not in this checkout")
+    return True
+
+
+def _open(ctx: Context, read_only: bool = True):
+    from culturekg.project import load_project
+    from culturekg.store.embedded import EmbeddedStore
+
+    return load_project(ctx.project), EmbeddedStore(ctx.culturekg_store, read_only=read_only)
+
+
+def build(ctx: Context) -> None:
+    """Records -> embedded on-disk Oxigraph store, with everything `culturekg.loader.load` does; then
+    the same load again with no file changed (the fast path of a rebuild)."""
+    if _missing(ctx, "build", "culturekg", "culturekg.loader"):
+        return
+    from culturekg.loader import load
+
+    shutil.rmtree(ctx.culturekg_store, ignore_errors=True)
+    files = sum(1 for p in (ctx.project / "data").rglob("*") if p.is_file())
+    with ctx.recorder.step("build", "culturekg", files=files) as timing:
+        project, store = _open(ctx, read_only=False)
+        load(project, store)
+        store.close()
+        timing.stop()
+    with ctx.recorder.step("rebuild-unchanged", "culturekg", files=files):
+        project, store = _open(ctx, read_only=False)
+        load(project, store)
+        store.close()
+
+
+def dump(ctx: Context) -> None:
+    """The built store as N-Quads (what the baselines load) and its union as N-Triples (for pySHACL)."""
+    if not ctx.culturekg_store.is_dir():
+        ctx.recorder.write("dump", "pyoxigraph-dump", None, note="no store: culturekg build did not run")
+        return
+    store = ox.Store.read_only(str(ctx.culturekg_store))
+    with ctx.recorder.step("dump", "pyoxigraph-dump") as timing:
+        store.dump(str(ctx.nquads), ox.RdfFormat.N_QUADS)
+        ox.serialize((q.triple for q in store), str(ctx.ntriples), ox.RdfFormat.N_TRIPLES)
+        timing.stop()
+        timing.facts["quads"] = len(store)
+        timing.facts["graphs"] = sum(1 for _ in store.named_graphs())
+        distinct = ox.Store()
+        distinct.bulk_load(path=str(ctx.ntriples), format=ox.RdfFormat.N_TRIPLES)
+        timing.facts["triples"] = len(distinct)
+
+
+_MOST_USED = """
+SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?p ?x . FILTER(isIRI(?x) && STRSTARTS(STR(?x), STR(?prefix))) }
+GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1
+"""
+# Values for parameters that have no default: plain literals that occur in the synthetic records.
+_LITERALS = {"xsd:integer": ["2"], "xsd:boolean": ["true"], "xsd:string": ["workshop"],
+             "xsd:date": ["2015-01-01", "2016-12-31"]}
+
+
+def _pick(store, project, kind: str, position: int) -> str:
+    """A value users would plausibly ask about: the most referenced entity of the kind (the busiest
+    expert, the most targeted country, ...), so the query does real work."""
+    from culturekg.iris import Minter
+    from culturekg.queries.params import ENTITY_KINDS
+
+    if kind in _LITERALS:
+        values = _LITERALS[kind]
+        return values[min(position, len(values) - 1)]
+    iri_kind = "person" if kind == "entity" else ENTITY_KINDS.get(kind)
+    if iri_kind is None:
+        raise ValueError(f"no way to pick a value for a parameter of type {kind!r}")
+    prefix = Minter(project.base_iri).iri(iri_kind, "x").value[:-1]
+    rows = store.select(_MOST_USED, {"prefix": ox.NamedNode(prefix)}).rows
+    if not rows:
+        raise ValueError(f"the store holds no {iri_kind} to pass as a {kind} parameter")
+    key = unquote(rows[0][0].value[len(prefix):])
+    return f"{iri_kind}/{key}" if kind == "entity" else key
+
+
+def queries(ctx: Context) -> None:
+    """Every stored query through the culturekg runner; the bound texts become the baselines' workload."""
+    if _missing(ctx, "query:*", "culturekg", "culturekg.queries") or not ctx.culturekg_store.is_dir():
+        return
+    from culturekg.iris import Minter
+    from culturekg.queries import find, run
+    from culturekg.queries.runner import bindings_for
+    from culturekg.sparql import bind
+
+    project, store = _open(ctx)
+    minter = Minter(project.base_iri)
+    workload = []
+    for name, query in sorted(find(project.queries_dir).items()):
+        params, taken = {}, {}
+        for param in query.params:
+            if param.default is None:
+                params[param.name] = _pick(store, project, param.type, taken.get(param.type, 0))
+                taken[param.type] = taken.get(param.type, 0) + 1
+        text = bind(query.text, bindings_for(query, params, minter))
+        workload.append({"name": name, "params": params, "text": text})
+        best_of(ctx.recorder, ctx.repeat, f"query:{name}", "culturekg",
+                lambda q=query, p=params: len(run(store, q, p, minter=minter)), params=params)
+    ctx.workload.write_text(json.dumps(workload, indent=2) + "\n", encoding="utf-8")
+
+
+def validate(ctx: Context) -> None:
+    if _missing(ctx, "validate", "culturekg-fast", "culturekg.validate") or not ctx.culturekg_store.is_dir():
+        return
+    from culturekg.validate import validate as run_validation
+
+    project, store = _open(ctx)
+    if not project.shapes_file.is_file():
+        ctx.recorder.write("validate", "culturekg-fast", None, note=f"{project.shapes_file} does not exist yet")
+        return
+    with ctx.recorder.step("validate", "culturekg-fast", timeout=None) as timing:
+        report = run_validation(store, project, engine="fast")
+        timing.stop()
+        timing.facts["results"] = _result_count(report)
+
+
+def _result_count(report) -> int | None:
+    for name in ("results", "entries", "violations"):
+        value = getattr(report, name, None)
+        if value is not None:
+            return len(value)
+    return len(report) if hasattr(report, "__len__") else None
+
+
+def publish(ctx: Context) -> None:
+    """The dumps culturekg.publish writes, format by format, after one shared read and canonical sort."""
+    if _missing(ctx, "publish:all-dumps", "culturekg", "culturekg.publish.dumps") or not ctx.culturekg_store.is_dir():
+        return
+    from culturekg.publish.canonical import canonical_quads
+    from culturekg.publish.dumps import FORMATS, serialize
+
+    project, store = _open(ctx)
+    with ctx.recorder.step("publish-read-sort", "culturekg") as timing:
+        quads = canonical_quads(store.quads())
+        timing.stop()
+        timing.facts["quads"] = len(quads)
+    total = timing.seconds
+    for fmt in FORMATS:
+        with ctx.recorder.step(f"publish:{fmt.extension}", "culturekg", format=fmt.name) as timing:
+            size = len(serialize(fmt, quads, project.base_iri))
+            total += timing.stop()
+            timing.facts["bytes"] = size
+    ctx.recorder.write("publish:all-dumps", "culturekg", total, note="read + canonical sort + every format")
