@@ -1,0 +1,236 @@
+"""Any SPARQL 1.1 endpoint as a GraphStore (tested on the Oxigraph server and Virtuoso 7).
+
+Reads go through SPARQLWrapper with parameters bound as a VALUES block of typed terms. Every
+query names the project's graphs (those under `{base}graph/`) as its dataset through the protocol's
+default-graph-uri and named-graph-uri parameters, so it sees what the embedded store's union
+default graph shows, and never Virtuoso's system graphs. Writes replace whole named graphs: with
+the Graph Store HTTP Protocol (PUT replaces that graph only) when the endpoint has one, else with
+SPARQL Update (DROP SILENT GRAPH, then INSERT DATA in chunks).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from ..iris import Minter
+from ..project import DEFAULT_BASE_IRI
+from ..sparql import bind, check_local
+from .base import Bindings, GraphChange, QueryResult
+from .chunks import update_requests
+from .http import NETWORK_ERRORS, Auth, EndpointError, check_complete, failure, opener, send
+from .results import ResultsFormatError, parse_ask, parse_select
+
+__all__ = ["Auth", "EndpointError", "RemoteStore"]
+
+_GRAPHS_UNDER = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }"""
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_PAGE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
+
+
+class RemoteStore:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        auth: Auth | None = None,
+        timeout: float = 60.0,
+        *,
+        base_iri: str = DEFAULT_BASE_IRI,
+        chunk_triples: int = 2000,
+        page_rows: int = 5000,
+        row_limit: int | None = None,
+    ) -> None:
+        """`row_limit` is the most rows the endpoint returns (Virtuoso's ResultSetMaxRows), when known."""
+        for url in (query_url, update_url, gsp_url):
+            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise EndpointError(f"{url}: not an http(s) URL")
+        if timeout <= 0:
+            raise EndpointError(f"timeout {timeout}: must be a positive number of seconds")
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.gsp_url = gsp_url
+        self.auth = auth
+        self.timeout = timeout
+        self.graph_prefix = Minter(base_iri).graph("").value
+        self.chunk_triples = chunk_triples
+        self.page_rows = min(page_rows, row_limit) if row_limit else page_rows
+        self.row_limit = row_limit
+        self._graphs: set[ox.NamedNode] | None = None
+        self._gsp = opener(gsp_url, auth) if gsp_url else None
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r}, graphs under {self.graph_prefix!r})"
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _wrapper(self, *, dataset: bool) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.query_url, updateEndpoint=self.update_url)
+        wrapper.setMethod(POST)
+        # Only content negotiation: no vendor format= / output= parameters.
+        wrapper.setOnlyConneg(True)
+        wrapper.setTimeout(self.timeout)
+        if self.auth is not None:
+            wrapper.setHTTPAuth(self.auth.scheme.upper())
+            wrapper.setCredentials(self.auth.user, self.auth.password, realm=self.auth.realm)
+        if dataset:
+            graphs = sorted(g.value for g in self.named_graphs()) or [self._empty_dataset()]
+            for graph in graphs:
+                wrapper.addDefaultGraph(graph)
+                wrapper.addNamedGraph(graph)
+        return wrapper
+
+    def _empty_dataset(self) -> str:
+        # A dataset named by no graph would be the endpoint's whole default graph; name one that
+        # the project would use but that holds nothing yet.
+        return self.graph_prefix + "meta"
+
+    def _send(self, text: str, *, update: bool = False, dataset: bool = True, rdf: bool = False) -> tuple[bytes, str]:
+        url = self.update_url if update else self.query_url
+        wrapper = self._wrapper(dataset=dataset and not update)
+        wrapper.setQuery(text)
+        wrapper.setReturnFormat(N3 if rdf else JSON)
+        try:
+            response = wrapper.query().response
+            with response:
+                check_complete(url, response.status, response.headers)
+                return response.read(), response.headers.get_content_type()
+        except SPARQLWrapperException as exc:
+            raise EndpointError(f"{url}: {' '.join(str(exc).split())[:800]}") from exc
+        except NETWORK_ERRORS as exc:
+            raise failure(url, exc) from exc
+
+    def _query(self, query: str, bindings: Bindings | None, *, dataset: bool = True, rdf: bool = False) -> tuple[bytes, str]:
+        check_local(query)
+        return self._send(bind(query, bindings or {}), dataset=dataset, rdf=rdf)
+
+    # -- GraphStore -----------------------------------------------------------------------------
+
+    def named_graphs(self) -> set[ox.NamedNode]:
+        if self._graphs is None:
+            result = self._select(_GRAPHS_UNDER, {"prefix": ox.Literal(self.graph_prefix)}, dataset=False)
+            self._graphs = {row[0] for row in result.rows if isinstance(row[0], ox.NamedNode)}
+        return set(self._graphs)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> QueryResult:
+        return self._select(query, bindings)
+
+    def _select(self, query: str, bindings: Bindings | None, *, dataset: bool = True) -> QueryResult:
+        body, _ = self._query(query, bindings, dataset=dataset)
+        try:
+            return parse_select(body)
+        except ResultsFormatError as exc:
+            raise EndpointError(f"{self.query_url}: {exc}") from exc
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        body, _ = self._query(query, bindings)
+        try:
+            return parse_ask(body)
+        except ResultsFormatError as exc:
+            raise EndpointError(f"{self.query_url}: {exc}") from exc
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        body, media_type = self._query(query, bindings, rdf=True)
+        triples = list(self._parse_rdf(body, media_type, self.query_url))
+        # Virtuoso cuts a CONSTRUCT at ResultSetMaxRows with no header to say so: an answer that
+        # reaches the endpoint's row limit may be cut and is refused.
+        if self.row_limit is not None and len(triples) >= self.row_limit:
+            raise EndpointError(
+                f"{self.query_url}: the CONSTRUCT answer has {len(triples)} triples, at or over the endpoint's "
+                f"row limit ({self.row_limit}), so it may be cut short"
+            )
+        return triples
+
+    def apply(self, change: GraphChange) -> None:
+        graphs = self.named_graphs()
+        for graph in sorted(change.drop, key=lambda g: g.value):
+            self._drop(graph)
+            graphs.discard(graph)
+            self._graphs = set(graphs)
+        for graph in sorted(change.replace, key=lambda g: g.value):
+            triples = change.replace[graph]
+            if not triples:
+                self._drop(graph)
+                graphs.discard(graph)
+            else:
+                self._put(graph, triples)
+                graphs.add(graph)
+            self._graphs = set(graphs)
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        for name in sorted(self.named_graphs() if graph is None else {graph}, key=lambda g: g.value):
+            for triple in self._triples(name):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def count(self, graph: ox.NamedNode | None = None) -> int:
+        if graph is not None and graph not in self.named_graphs():
+            return 0
+        result = self.select(_COUNT, {"g": graph} if graph is not None else None)
+        cell = result.rows[0][0] if result.rows else None
+        if not isinstance(cell, ox.Literal):
+            raise EndpointError(f"{self.query_url}: COUNT gave no number")
+        return int(cell.value)
+
+    def close(self) -> None:
+        self._graphs = None
+
+    # -- writes and graph reads ------------------------------------------------------------------
+
+    def _gsp_request(self, method: str, graph: ox.NamedNode, body: bytes | None = None) -> urllib.request.Request:
+        url = self.gsp_url + ("&" if "?" in self.gsp_url else "?") + urllib.parse.urlencode({"graph": graph.value})
+        request = urllib.request.Request(url, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", "application/n-triples")
+        return request
+
+    def _put(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        if self._gsp is not None:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            send(self._gsp, self._gsp_request("PUT", graph, body), self.timeout)
+            return
+        for text in update_requests(graph, triples, self.chunk_triples):
+            self._send(text, update=True)
+
+    def _drop(self, graph: ox.NamedNode) -> None:
+        if self._gsp is not None:
+            send(self._gsp, self._gsp_request("DELETE", graph), self.timeout, accept_missing=True)
+        else:
+            self._send(next(update_requests(graph, [], self.chunk_triples)), update=True)
+
+    def _triples(self, graph: ox.NamedNode) -> Iterator[ox.Triple]:
+        # Pages of SELECT, not a Graph Store GET or a CONSTRUCT: Virtuoso cuts both at its row limit
+        # without saying so, while a SELECT it cuts carries a header we refuse. The page size is
+        # ours, a number, never a user's value.
+        expected = self.count(graph)
+        blank_nodes: dict[str, ox.BlankNode] = {}
+        seen = 0
+        while True:
+            page_query = f"{_PAGE} LIMIT {int(self.page_rows)} OFFSET {int(seen)}"
+            body, _ = self._query(page_query, {"g": graph})
+            try:
+                page = parse_select(body, blank_nodes)
+            except ResultsFormatError as exc:
+                raise EndpointError(f"{self.query_url}: {exc}") from exc
+            for s, p, o in page.rows:
+                yield ox.Triple(s, p, o)
+            seen += len(page.rows)
+            if len(page.rows) < self.page_rows:
+                break
+        if seen != expected:
+            raise EndpointError(f"{self.query_url}: graph {graph.value} has {expected} triples but {seen} were read")
+
+    @staticmethod
+    def _parse_rdf(body: bytes, media_type: str, url: str) -> Iterable[ox.Triple]:
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        if rdf_format is None:
+            raise EndpointError(f"{url}: answered {media_type}, not an RDF format")
+        try:
+            return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(body, format=rdf_format)]
+        except SyntaxError as exc:
+            raise EndpointError(f"{url}: the {media_type} answer does not parse: {exc}") from exc

@@ -1,0 +1,274 @@
+"""Real SPARQL servers for tests: the Oxigraph server and Virtuoso 7, on free loopback ports.
+
+Each is started once per test session in a private temporary folder and stopped at the end, with
+nothing left running. A missing binary fails the run under CI (CI=true) and skips with the reason
+on a developer machine. Also a scripted endpoint (http.server) that answers 500, 206, partial-result
+headers, slowly, or only with credentials, for the failure paths real servers will not produce on demand.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """URLs of one running server."""
+
+    query_url: str
+    update_url: str
+    gsp_url: str
+    # Virtuoso only: the same services behind HTTP digest authentication, and its admin login.
+    auth_query_url: str | None = None
+    auth_gsp_url: str | None = None
+    admin: tuple[str, str] | None = None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_binary(name: str, package: str) -> str:
+    path = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if path:
+        return path
+    reason = f"{name} not found: install {package}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + " (CI must provide it)")
+    pytest.skip(reason)
+
+
+def _log_tail(log: Path) -> str:
+    try:
+        return log.read_text(encoding="utf-8", errors="replace")[-2000:]
+    except OSError:
+        return "(no log)"
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with status {process.returncode} before answering {url}:\n{_log_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"server did not answer {url} within {START_TIMEOUT_S} s:\n{_log_tail(log)}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+_ASK = "?query=" + urllib.request.quote("ASK {}")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    port = free_port()
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(base + "/query" + _ASK, process, log)
+        yield Endpoint(query_url=base + "/query", update_url=base + "/update", gsp_url=base + "/store")
+    finally:
+        _stop(process)
+
+
+# Virtuoso reads only what its ini names; every path is absolute and inside the test's folder.
+# ResultSetMaxRows is low so that tests can make Virtuoso truncate an answer.
+VIRTUOSO_MAX_ROWS = 3000
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+ServerThreads = 10
+CheckpointInterval = 60
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {d}
+ThreadCleanupInterval = 0
+ResourcesCleanupInterval = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+MaxClientConnections = 5
+ServerThreads = 5
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+DeferInferenceRulesInit = 0
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    binary = require_binary("virtuoso-t", "the Debian package virtuoso-opensource-7-bin")
+    isql = require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        _VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS),
+        encoding="utf-8",
+    )
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=folder, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait_until_answering(base + "/sparql" + _ASK, process, log)
+        # The anonymous SPARQL user may read only, until granted updates (which also opens
+        # /sparql-graph-crud to writes).
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            check=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL,
+        )
+        yield Endpoint(
+            query_url=base + "/sparql",
+            update_url=base + "/sparql",
+            gsp_url=base + "/sparql-graph-crud",
+            auth_query_url=base + "/sparql-auth",
+            auth_gsp_url=base + "/sparql-graph-crud-auth",
+            admin=("dba", "dba"),
+        )
+    finally:
+        _stop(process)
+
+
+# -- a scripted endpoint for failure paths -------------------------------------------------------
+
+EMPTY_SELECT = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}).encode()
+
+
+class _Scripted(BaseHTTPRequestHandler):
+    """The path says how to answer: /ok, /500, /206, /maxrows, /sqlstate, /slow, /basic (needs user:secret)."""
+
+    release: threading.Event
+    seen_authorization: list[str | None]
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        path = self.path.split("?")[0].rstrip("/")
+        self.seen_authorization.append(self.headers.get("Authorization"))
+        status, headers = 200, {}
+        if path == "/500":
+            status = 500
+        elif path == "/206":
+            status = 206
+        elif path == "/maxrows":
+            headers = {"X-SPARQL-MaxRows": "1"}
+        elif path == "/sqlstate":
+            headers = {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by result timeout"}
+        elif path == "/slow":
+            self.release.wait(30)
+        elif path == "/basic":
+            expected = "Basic " + base64.b64encode(b"user:secret").decode()
+            if self.headers.get("Authorization") != expected:
+                status, headers = 401, {"WWW-Authenticate": 'Basic realm="test"'}
+        body = EMPTY_SELECT if status < 300 else b"server says no"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json" if status < 300 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+
+@dataclass(frozen=True)
+class Scripted:
+    base: str
+    seen_authorization: list[str | None]
+
+
+@pytest.fixture
+def scripted_endpoint() -> Iterator[Scripted]:
+    release = threading.Event()
+    seen: list[str | None] = []
+    handler = type("Handler", (_Scripted,), {"release": release, "seen_authorization": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Scripted(f"http://127.0.0.1:{server.server_address[1]}", seen)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
