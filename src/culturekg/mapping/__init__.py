@@ -1,0 +1,45 @@
+"""Checked records to RDF triples, one list per source file, with every reference resolved."""
+
+from __future__ import annotations
+
+from ..errors import Problem
+from ..iris import Minter, Registry
+from ..records.files import Parsed
+from . import reference
+from .context import Emitter, Index, Shared
+from .events import map_event
+
+MAPPERS = {**reference.MAPPERS, "event": map_event}
+
+
+def build_index(parsed: list[Parsed]) -> tuple[Index, list[Problem]]:
+    """The keys all files declare; a key declared twice is a problem naming both places."""
+    index = Index()
+    problems: list[Problem] = []
+    for item in parsed:
+        if item.file.kind == "event":
+            record = item.records[0]
+            declarations = [("event", record["key"], record["title"].get("en") or next(iter(record["title"].values())), record.line)]
+        else:
+            declarations = list(reference.declared(item))
+        for kind, key, label, line in declarations:
+            problem = index.declare(kind, key, label, f"{item.file.rel}:{line}")
+            if problem is not None:
+                problems.append(problem)
+    return index, problems
+
+
+class Mapper:
+    """Maps files one by one against one index; IRIs and shared names are checked across all of them."""
+
+    def __init__(self, base_iri: str, index: Index) -> None:
+        self.minter = Minter(base_iri)
+        self.registry = Registry()
+        self.index = index
+        self.shared: dict[tuple[str, str], Shared] = {}
+        self.problems: list[Problem] = []
+
+    def map(self, parsed: Parsed) -> Emitter:
+        emitter = Emitter(self.minter, self.registry, self.index, self.shared, self.problems, parsed.file.rel)
+        MAPPERS[parsed.file.kind](parsed, emitter)
+        return emitter

@@ -1,0 +1,194 @@
+"""Find a project's record files, read each one and check it against its format.
+
+Nothing here knows RDF: the result is checked records with their lines, a checksum per file, and
+the URLs of the sources each file names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, RecordError, relpath
+from . import formats
+from .readers import read_csv, read_json, read_yaml
+from .schema import INVALID, At, Check, Rec, check_record
+
+EVENT_SUFFIXES = (".yaml", ".yml", ".json")
+SIDECAR_SUFFIX = ".meta.yaml"
+SCHEME_FILES = {"conventions.yaml": "conventions", "topics.yaml": "topics", "sectors.yaml": "sectors"}
+
+
+@dataclass
+class SourceFile:
+    """One record file as found on disk; a CSV table counts together with its sidecar."""
+
+    path: Path
+    rel: str
+    kind: str
+    sidecar: Path | None = None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the file's bytes, followed by its sidecar's when it has one (a change to
+        either changes what the graph says)."""
+        digest = hashlib.sha256(self.path.read_bytes())
+        if self.sidecar is not None and self.sidecar.is_file():
+            digest.update(self.sidecar.read_bytes())
+        return digest.hexdigest()
+
+
+@dataclass
+class Parsed:
+    """A file read and checked: its records (rows, concepts, one event ...) and metadata."""
+
+    file: SourceFile
+    sha256: str
+    records: list[Rec] = field(default_factory=list)
+    document: Rec | None = None
+    meta: Rec | None = None
+
+    @property
+    def source_urls(self) -> list[str]:
+        urls: list[str] = []
+        holder = self.meta if self.meta is not None else self.document
+        for source in (holder or {}).get("sources", []):
+            if "url" in source and source["url"] not in urls:
+                urls.append(source["url"])
+        if self.file.kind == "event":
+            url = self.records[0]["source"].get("url")
+            if url:
+                urls.append(url)
+        for row in self.records:
+            url = row.get("source_url")
+            if url and url not in urls:
+                urls.append(url)
+        return urls
+
+
+def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every record file under `root/data`, in a stable order, and problems with files that fit nowhere."""
+    data = root / "data"
+    found: list[SourceFile] = []
+    problems: list[Problem] = []
+    if not data.is_dir():
+        return found, [Problem(relpath(data, root), "the project has no data/ folder")]
+    sidecars: set[Path] = set()
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        rel = relpath(path, root)
+        parts = path.relative_to(data).parts
+        if any(part.startswith(".") for part in parts) or path.suffix == ".md":
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX):
+            sidecars.add(path)
+            continue
+        kind = _kind(parts)
+        if kind is None:
+            problems.append(Problem(rel, "not a record file this tool knows; see docs/records.md for the layout"))
+            continue
+        sidecar = None
+        if path.suffix == ".csv":
+            sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+            if not sidecar.is_file():
+                problems.append(Problem(rel, f"no sidecar {sidecar.name} saying where the table comes from"))
+        found.append(SourceFile(path, rel, kind, sidecar))
+    claimed = {f.sidecar for f in found}
+    for orphan in sorted(sidecars - claimed):
+        problems.append(Problem(relpath(orphan, root), "sidecar without its CSV table"))
+    return found, problems
+
+
+def _kind(parts: tuple[str, ...]) -> str | None:
+    if len(parts) == 2 and parts[0] == "reference":
+        name = parts[1]
+        if name in formats.TABLES:
+            return name.removesuffix(".csv")
+        return SCHEME_FILES.get(name)
+    if len(parts) == 3 and parts[:2] == ("reference", "memberships") and parts[2].endswith(".csv"):
+        return "memberships"
+    if len(parts) == 3 and parts[:2] == ("records", "events") and parts[2].endswith(EVENT_SUFFIXES):
+        return "event"
+    return None
+
+
+def _text(path: Path, rel: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError([Problem(rel, f"not UTF-8 text (byte {exc.start})")]) from None
+
+
+def _checked(value: object, spec: Check, rel: str, *, text: bool = False) -> tuple[Rec, list[Problem]]:
+    result, problems = check_record(value, spec, rel, text=text)
+    return result, problems
+
+
+def _read_sidecar(file: SourceFile) -> tuple[Rec | None, list[Problem]]:
+    if file.sidecar is None or not file.sidecar.is_file():
+        return None, []
+    rel = file.rel.removesuffix(".csv") + SIDECAR_SUFFIX
+    meta, problems = _checked(read_yaml(_text(file.sidecar, rel), rel), formats.META, rel)
+    if meta is INVALID:
+        return None, problems
+    formats.check_meta(meta, At(problems, rel, meta.line, ""), membership=file.kind == "memberships")
+    return meta, problems
+
+
+def _read_table(file: SourceFile, parsed: Parsed) -> list[Problem]:
+    table = formats.MEMBERSHIPS if file.kind == "memberships" else formats.TABLES[file.path.name]
+    meta, problems = _read_sidecar(file)
+    parsed.meta = meta
+    rows = read_csv(_text(file.path, file.rel), file.rel, table.columns, table.multi)
+    for row in rows:
+        checked, row_problems = _checked(row, table.record, file.rel, text=True)
+        problems.extend(row_problems)
+        if checked is not INVALID:
+            parsed.records.append(checked)
+    return problems
+
+
+def _read_document(file: SourceFile, parsed: Parsed) -> list[Problem]:
+    text = _text(file.path, file.rel)
+    value = read_json(text, file.rel) if file.path.suffix == ".json" else read_yaml(text, file.rel)
+    spec = formats.EVENT if file.kind == "event" else (formats.CONVENTIONS if file.kind == "conventions" else formats.SCHEME)
+    document, problems = _checked(value, spec, file.rel)
+    if document is INVALID:
+        return problems
+    at = At(problems, file.rel, document.line, "")
+    if file.kind == "event":
+        formats.check_event(document, at)
+        stem = file.path.name.rsplit(".", 1)[0]
+        if document["key"] != stem:
+            at.child("key", document.line_of("key")).fail(f"key '{document['key']}' must equal the file name '{stem}'")
+        parsed.records.append(document)
+    else:
+        formats.check_sources(document["sources"], at)
+    parsed.document = document
+    return problems
+
+
+def read_file(file: SourceFile) -> tuple[Parsed | None, list[Problem]]:
+    """Read and check one file; problems are returned, not raised, so a batch reports them all."""
+    try:
+        parsed = Parsed(file, file.fingerprint())
+        reader = _read_table if file.path.suffix == ".csv" else _read_document
+        problems = reader(file, parsed)
+    except RecordError as exc:
+        return None, list(exc.problems)
+    except OSError as exc:
+        return None, [Problem(file.rel, f"cannot read: {exc.strerror}")]
+    return (None if problems else parsed), problems
+
+
+def read_all(files: list[SourceFile], progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Parsed], list[Problem]]:
+    parsed: list[Parsed] = []
+    problems: list[Problem] = []
+    for index, file in enumerate(files):
+        result, file_problems = read_file(file)
+        problems.extend(file_problems)
+        if result is not None:
+            parsed.append(result)
+        if progress is not None:
+            progress("read", index + 1, len(files))
+    return parsed, problems
