@@ -109,7 +109,7 @@ class EventGenerator:
         for person in experts:
             represented = rng.choice(["", "", w.pool.draw(rng)])
             people.append(_participant("facilitator", "person", person, capacity=rng.choice(CAPACITIES), represented=represented))
-        speakers = {rng.choice(w.people) for _ in range(rng.choice([0, 0, 1, 2, 3]))} - set(experts)
+        speakers = {rng.choice(w.people) for _ in range(rng.choice([0, 0, 0, 1, 2]))} - set(experts)
         people += [_participant("speaker", "person", p) for p in sorted(speakers)]
         people += self._groups(rng, targets)
         return people, sorted(set(mechanisms))
@@ -117,7 +117,7 @@ class EventGenerator:
     def _groups(self, rng: random.Random, targets: list[str]) -> list[dict]:
         groups = []
         seen: set[str] = set()
-        for _ in range(rng.randint(2, 6)):
+        for _ in range(rng.randint(2, 4)):
             sector = rng.choice(self.world.sectors)
             country = rng.choice(targets) if rng.random() < 0.7 else ""
             key = f"{sector}-{country.lower()}" if country else sector
