@@ -25,6 +25,7 @@ from .store.base import GraphChange, GraphStore
 from .vocab import PREFIXES, RDF
 
 ONTOLOGY_PATH = "ontology/culturekg.ttl"
+EVENTS_DIR = "data/records/events/"
 
 # progress(stage, done, total): stage is "read", "map" or "write".
 Progress = Callable[[str, int, int], None]
@@ -77,8 +78,12 @@ def _map_project(project: Project, minter: Minter, progress: Progress | None) ->
     problems += read_problems
     index, index_problems = build_index(parsed)
     problems += index_problems
-    if problems:
+    failed = {p.path for p in problems}
+    if any(not path.startswith(EVENTS_DIR) for path in failed):
+        # With a reference file unread, every record naming its keys would look wrong too.
         raise RecordError(problems)
+    # Only event records failed: map the rest anyway, so one run reports every problem.
+    parsed = [item for item in parsed if item.file.rel not in failed]
     mapper = Mapper(project.base_iri, index)
     graphs: list[_Graph] = []
     for number, item in enumerate(parsed, start=1):
@@ -86,8 +91,8 @@ def _map_project(project: Project, minter: Minter, progress: Progress | None) ->
         graphs.append(_Graph(_graph_source(item, minter), emitter.triples))
         if progress is not None:
             progress("map", number, len(parsed))
-    if mapper.problems:
-        raise RecordError(_sorted(mapper.problems))
+    if problems or mapper.problems:
+        raise RecordError(_sorted(problems + mapper.problems))
     return graphs
 
 

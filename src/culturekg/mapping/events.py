@@ -11,7 +11,6 @@ from ..records.formats import group_key
 from ..records.schema import Rec
 from ..vocab import CKG, RDF, RDFS, ROLE, SOURCE_KIND, XSD
 from .context import Emitter, plain, text
-from .reference import administrative_area
 
 EVENT_CLASSES = {
     "workshop": "Workshop", "training-workshop": "TrainingWorkshop", "training-of-trainers": "TrainingOfTrainers",
@@ -72,6 +71,15 @@ def _places(em: Emitter, event: ox.NamedNode, record: Rec) -> None:
         declared = record["administrative_area"]
         area = administrative_area(em, declared["key"], declared["name"], country, declared.line, "administrative_area.name")
         em.add(event, CKG.administrativeArea, area)
+
+
+def administrative_area(em: Emitter, key: str, name: str, country: ox.NamedNode | None, line: int, field_name: str) -> ox.NamedNode:
+    """A sub-national area an event record declares; other records may declare it too, by the same name."""
+    area = em.mint_shared("area", key, name, line, field_name)
+    em.describe(area, CKG.AdministrativeArea, text(name), key)
+    if country is not None:
+        em.add(area, CKG.inCountry, country)
+    return area
 
 
 def _links(em: Emitter, event: ox.NamedNode, record: Rec) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from ..iris import compound, slug
+from ..iris import compound
 from ..records.dates import PartialDate, date_literal
 from ..records.files import Parsed
 from ..records.schema import Rec
@@ -96,18 +96,15 @@ def map_cities(parsed: Parsed, em: Emitter) -> None:
         city = em.entity("city", row["key"], CKG.City, text(row["name"]), row.line)
         country = em.link(city, CKG.inCountry, "country", row, "country")
         if "admin_area" in row:
-            area = administrative_area(em, slug(row["admin_area"]), row["admin_area"], country, row.line, "admin_area")
+            # The table gives only the area's key; its name comes from the event records that
+            # declare it (docs/records.md has no table of areas).
+            area = em.minter.iri("area", row["admin_area"])
+            em.add(area, RDF.type, CKG.AdministrativeArea)
+            em.add(area, CKG.key, plain(row["admin_area"]))
+            if country is not None:
+                em.add(area, CKG.inCountry, country)
             em.add(city, CKG.administrativeArea, area)
         _wikidata(em, city, row)
-
-
-def administrative_area(em: Emitter, key: str, name: str, country: ox.NamedNode | None, line: int, field_name: str) -> ox.NamedNode:
-    """A sub-national area, which cities.csv and event records may both name."""
-    area = em.mint_shared("area", key, name, line, field_name)
-    em.describe(area, CKG.AdministrativeArea, text(name), key)
-    if country is not None:
-        em.add(area, CKG.inCountry, country)
-    return area
 
 
 def map_organizations(parsed: Parsed, em: Emitter) -> None:

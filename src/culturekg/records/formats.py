@@ -88,7 +88,7 @@ COUNTRIES = Table({
     "region": opt(KEY), "subregion": opt(KEY), "intermediate_region": opt(KEY), "wikidata": opt(WIKIDATA),
 })
 REGIONS = Table({"key": req(KEY), "name": req(TEXT), "kind": req(OneOf(*REGION_KINDS)), "m49": opt(M49), "parent": opt(KEY)})
-CITIES = Table({"key": req(KEY), "name": req(TEXT), "country": req(COUNTRY), "admin_area": opt(TEXT), "wikidata": opt(WIKIDATA)})
+CITIES = Table({"key": req(KEY), "name": req(TEXT), "country": req(COUNTRY), "admin_area": opt(KEY), "wikidata": opt(WIKIDATA)})
 ORGANIZATIONS = Table(
     {
         "key": req(KEY), "name": req(TEXT), "type": req(OneOf(*ORG_TYPES)), "country": opt(COUNTRY),
