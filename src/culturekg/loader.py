@@ -114,8 +114,24 @@ def _ontology_graph(project: Project, minter: Minter) -> _Graph:
         triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=PREFIXES["ckg"]))
     except SyntaxError as exc:
         raise RecordError([Problem(ONTOLOGY_PATH, f"not valid Turtle: {exc}")]) from None
-    source = GraphSource(minter.graph(ONTOLOGY_PATH), (ONTOLOGY_PATH,), hashlib.sha256(data).hexdigest())
-    return _Graph(source, triples)
+    digest = hashlib.sha256(data).hexdigest()
+    source = GraphSource(minter.graph(ONTOLOGY_PATH), (ONTOLOGY_PATH,), digest)
+    return _Graph(source, _stable_blank_nodes(triples, digest[:16]))
+
+
+def _stable_blank_nodes(triples: list[ox.Triple], prefix: str) -> list[ox.Triple]:
+    """Blank nodes named by order of appearance in the file, so the same file always gives the
+    same quads; the file's digest in the name keeps them apart from any other graph's."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            if term not in names:
+                names[term] = ox.BlankNode(f"o{prefix}b{len(names)}")
+            return names[term]
+        return term
+
+    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
 
 
 def _apply(store: GraphStore, minter: Minter, graphs: list[_Graph], progress: Progress | None) -> LoadReport:

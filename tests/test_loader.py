@@ -1,0 +1,286 @@
+"""Loading the miniature project: what the records become in RDF, and how reloads behave."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+
+from culturekg.loader import load
+from culturekg.project import load_project
+from culturekg.store import EmbeddedStore
+from culturekg.vocab import CKG, PROV, RDF, RDFS, ROLE, SKOS, XSD
+
+FIXTURES = Path(__file__).parent / "fixtures" / "records"
+BASE = "https://w3id.org/culturekg/"
+EV = "data/records/events/"
+
+
+def iri(kind: str, key: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{BASE}id/{kind}/{key}")
+
+
+def graph(rel: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{BASE}graph/{rel}")
+
+
+META = ox.NamedNode(f"{BASE}graph/meta")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", copy)
+    return copy
+
+
+@pytest.fixture
+def loaded(root: Path):
+    store = EmbeddedStore()
+    report = load(load_project(root), store)
+    return store, report
+
+
+def objects(store: EmbeddedStore, subject: ox.NamedNode, predicate: ox.NamedNode) -> set:
+    result = store.select("SELECT ?o WHERE { ?s ?p ?o }", {"s": subject, "p": predicate})
+    return {row[0] for row in result.rows}
+
+
+def counts(literals: set) -> set[int]:
+    """Integer values; Oxigraph keeps an xsd:nonNegativeInteger as its xsd:integer value."""
+    assert all(l.datatype in (XSD.nonNegativeInteger, XSD.integer) for l in literals)
+    return {int(l.value) for l in literals}
+
+
+def test_event_gets_its_most_specific_class_labels_and_dates(loaded):
+    store, _ = loaded
+    event = iri("event", "almaty-2017-2005-training")
+    assert objects(store, event, RDF.type) == {CKG.TrainingWorkshop}
+    assert objects(store, event, RDFS.label) == {
+        ox.Literal("Sub-regional training on the 2005 Convention", language="en"),
+        ox.Literal("Субрегиональный тренинг по Конвенции 2005 года", language="ru"),
+    }
+    assert objects(store, event, CKG.startDate) == {ox.Literal("2017-07-24", datatype=XSD.date)}
+    assert objects(store, event, CKG.endDate) == {ox.Literal("2017-07-25", datatype=XSD.date)}
+    assert objects(store, event, CKG.key) == {ox.Literal("almaty-2017-2005-training")}
+    assert objects(store, event, CKG.targetCountry) == {iri("country", c) for c in ("KZ", "KG", "UZ")}
+    assert objects(store, event, CKG.concernsMechanism) == {iri("mechanism", "ifcd"), iri("mechanism", "qpr-2005")}
+    assert counts(objects(store, event, CKG.attendance)) == {21}
+    assert objects(store, event, CKG.online) == {ox.Literal(False)}
+
+
+def test_partial_dates_keep_their_precision(loaded):
+    store, _ = loaded
+    event = iri("event", "felt-2019")
+    assert objects(store, event, CKG.startDate) == {ox.Literal("2019-09", datatype=XSD.gYearMonth)}
+    assert objects(store, event, CKG.endDate) == {ox.Literal("2019-09", datatype=XSD.gYearMonth)}
+    position = iri("position", "alma-mrgan-slipicevic--unesco--1")
+    assert objects(store, position, CKG.startDate) == {ox.Literal("2015", datatype=XSD.gYear)}
+    assert objects(store, position, CKG.asOf) == {ox.Literal("2016-10", datatype=XSD.gYearMonth)}
+    assert objects(store, iri("position", "alma-mrgan-slipicevic--unesco--2"), CKG.title) == {ox.Literal("Adviser")}
+
+
+def test_participations_are_nodes_with_event_agent_role_and_represented(loaded):
+    store, _ = loaded
+    node = iri("participation", "almaty-2017-2005-training--facilitator--person-lidia-varbanova")
+    assert objects(store, node, RDF.type) == {CKG.Participation}
+    assert objects(store, node, CKG.event) == {iri("event", "almaty-2017-2005-training")}
+    assert objects(store, node, CKG.agent) == {iri("person", "lidia-varbanova")}
+    assert objects(store, node, CKG.role) == {ROLE.facilitator}
+    assert objects(store, node, CKG.represented) == {iri("country", "BG")}
+    assert objects(store, node, CKG.capacity) == {ox.Literal("International Expert")}
+    group = iri("group", "almaty-2017-2005-training--representatives-of-ministries-of-culture-of-central-asian-states")
+    by_group = iri("participation", "almaty-2017-2005-training--participant--group-representatives-of-ministries-of-culture-of-central-asian-states")
+    assert objects(store, by_group, CKG.agent) == {group}
+    assert objects(store, group, CKG.sector) == {iri("sector", "ministry-of-culture")}
+    assert counts(objects(store, group, CKG.headCount)) == {5}
+    count = store.select("SELECT (COUNT(?p) AS ?n) WHERE { ?p a ?c ; ?e ?ev }",
+                         {"c": CKG.Participation, "e": CKG.event, "ev": iri("event", "almaty-2017-2005-training")})
+    assert count.rows[0][0] == ox.Literal("4", datatype=XSD.integer)
+
+
+def test_events_are_reported_in_their_source(loaded):
+    store, _ = loaded
+    source = iri("source", "almaty-2017-2005-training")
+    assert objects(store, iri("event", "almaty-2017-2005-training"), CKG.reportedIn) == {source}
+    assert objects(store, source, CKG.publisher) == {iri("org", "unesco-almaty")}
+    assert objects(store, source, CKG.publicationDate) == {ox.Literal("2017-07-26", datatype=XSD.date)}
+    assert objects(store, source, CKG.sourceKind) == {ox.NamedNode("https://w3id.org/culturekg/ontology/source-kind/report")}
+    assert objects(store, source, CKG.url) == set()
+    other = iri("source", "qpr-2023-two-venues")
+    assert objects(store, other, CKG.url) == {ox.Literal("https://example.org/culturekg/fixtures/qpr", datatype=XSD.anyURI)}
+
+
+def test_date_ranges_venues_places_and_convention_basis(loaded):
+    store, _ = loaded
+    event = iri("event", "qpr-2023-two-venues")
+    first, second = iri("daterange", "qpr-2023-two-venues--1"), iri("daterange", "qpr-2023-two-venues--2")
+    assert objects(store, event, CKG.dateRange) == {first, second}
+    assert objects(store, second, CKG.startDate) == objects(store, second, CKG.endDate) == {ox.Literal("2023-04-27", datatype=XSD.date)}
+    assert objects(store, first, CKG.venue) == {iri("venue", "tower-c")}
+    assert objects(store, iri("venue", "hall-b"), CKG.inCity) == {iri("city", "almaty")}
+    assert objects(store, event, CKG.partOf) == {iri("event", "almaty-2017-2005-training")}
+    assert objects(store, event, CKG.conventionBasis) == {ox.Literal("stated"), ox.Literal("implied")}
+    aktau = iri("event", "cdis-aktau-2016")
+    area = iri("area", "mangystau-oblast")
+    assert objects(store, aktau, CKG.administrativeArea) == {area}
+    assert objects(store, area, RDFS.label) == {ox.Literal("Mangystau oblast", language="en")}
+    assert objects(store, iri("city", "aktau"), CKG.administrativeArea) == {area}
+    assert objects(store, aktau, CKG.project) == {iri("project", "mangystau-joint-programme")}
+
+
+def test_memberships_derive_party_from(loaded):
+    store, _ = loaded
+    expected = {
+        "BG": "2007-03-18",  # entry into force known to the day
+        "UZ": "2019-04-30",  # known to the month: the month's last day
+        "KG": "2017-07-24",  # only "a party by"
+        "FR": "2007-06-01",  # known to the year, but a source has it a party earlier in that year
+    }
+    for state, day in expected.items():
+        membership = iri("membership", f"c2005-{state}")
+        assert objects(store, membership, CKG.partyFrom) == {ox.Literal(day, datatype=XSD.date)}, state
+        assert objects(store, membership, CKG.state) == {iri("country", state)}
+        assert objects(store, membership, CKG.inDataset) == {iri("dataset", "c2005-test")}
+    assert objects(store, iri("membership", "c2005-UZ"), CKG.entryIntoForce) == {ox.Literal("2019-04", datatype=XSD.gYearMonth)}
+    assert objects(store, iri("membership", "c2005-FR"), CKG.partyUntil) == {ox.Literal("2020-01-01", datatype=XSD.date)}
+    dataset = iri("dataset", "c2005-test")
+    assert objects(store, dataset, CKG.covers) == {iri("convention", "c2005")}
+    assert objects(store, dataset, CKG.complete) == {ox.Literal(False)}
+
+
+def test_reference_data(loaded):
+    store, _ = loaded
+    kz = iri("country", "KZ")
+    assert objects(store, kz, CKG.inRegion) == {iri("region", "m49-142"), iri("region", "m49-143")}
+    assert objects(store, kz, CKG.wikidata) == {ox.NamedNode("http://www.wikidata.org/entity/Q232")}
+    assert objects(store, iri("region", "m49-143"), CKG.inRegion) == {iri("region", "m49-142")}
+    assert objects(store, iri("region", "unesco-apa"), RDF.type) == {CKG.UnescoRegion}
+    assert objects(store, iri("org", "unesco-almaty"), RDF.type) == {CKG.FieldOffice}
+    assert objects(store, iri("org", "unesco-almaty"), CKG.parentOrganization) == {iri("org", "unesco")}
+    assert objects(store, iri("org", "mangystau-akimat"), CKG.altLabel) == {
+        ox.Literal("Akimat of the Mangystau region"), ox.Literal("Mangystau regional administration")}
+    assert objects(store, iri("mechanism", "ifcd"), CKG.establishedBy) == {iri("convention", "c2005")}
+    assert objects(store, iri("convention", "c2005"), CKG.adoptionPlace) == {iri("city", "paris")}
+    topic = iri("topic", "periodic-reporting")
+    assert objects(store, topic, SKOS.broader) == {iri("topic", "capacity-building")}
+    assert objects(store, topic, SKOS.closeMatch) == {ox.NamedNode("http://vocabularies.unesco.org/thesaurus/concept1507")}
+    assert ox.Literal("периодическая отчётность", language="ru") in objects(store, topic, SKOS.prefLabel)
+    assert objects(store, iri("scheme", "topics"), SKOS.hasTopConcept) == {iri("topic", "capacity-building")}
+
+
+def test_each_file_has_its_own_graph_with_load_metadata(root, loaded):
+    store, _ = loaded
+    event_file = EV + "almaty-2017-2005-training.yaml"
+    g = graph(event_file)
+    assert {q.subject for q in store.quads(g)} >= {iri("event", "almaty-2017-2005-training")}
+    assert not any(q.subject == iri("country", "KZ") for q in store.quads(g))
+    assert objects(store, g, CKG.sha256) == {ox.Literal(hashlib.sha256((root / event_file).read_bytes()).hexdigest())}
+    assert objects(store, g, CKG.sourceFile) == {ox.Literal(event_file)}
+    assert objects(store, g, RDF.type) == {PROV.Entity}
+    table = graph("data/reference/organizations.csv")
+    digest = hashlib.sha256((root / "data/reference/organizations.csv").read_bytes() + (root / "data/reference/organizations.meta.yaml").read_bytes())
+    assert objects(store, table, CKG.sha256) == {ox.Literal(digest.hexdigest())}
+    assert objects(store, table, PROV.wasDerivedFrom) == {ox.NamedNode("https://example.org/culturekg/fixtures/organizations")}
+    assert objects(store, graph(EV + "qpr-2023-two-venues.yaml"), PROV.wasDerivedFrom) == {ox.NamedNode("https://example.org/culturekg/fixtures/qpr")}
+    # Load metadata lives in the meta graph only.
+    assert all(q.graph_name == META for q in store.quads() if q.predicate == CKG.sha256)
+
+
+def test_ontology_is_loaded_in_its_own_graph(loaded):
+    store, report = loaded
+    ontology = graph("ontology/culturekg.ttl")
+    assert ox.Quad(CKG.TrainingWorkshop, RDFS.subClassOf, CKG.Workshop, ontology) in set(store.quads(ontology))
+    # Queries see the ontology with the records, so they can ask for any kind of workshop.
+    hierarchy = store.select(
+        "SELECT ?e WHERE { ?e a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super }", {"super": CKG.Workshop}
+    )
+    assert {row[0] for row in hierarchy.rows} == {
+        iri("event", "almaty-2017-2005-training"), iri("event", "cdis-aktau-2016"), iri("event", "qpr-2023-two-venues")}
+    assert "ontology/culturekg.ttl" in report.changed
+
+
+def test_report_counts_files_triples_and_entities(root, loaded):
+    store, report = loaded
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()) + ["ontology/culturekg.ttl"]
+    assert sorted(report.files_read) == sorted(files)
+    assert len(report.changed) == 14 + 1 and report.unchanged == [] and report.removed == []
+    assert report.triples_written == store.count() == len(set(store.quads()))
+    assert report.entities["ckg:Participation"] == 10
+    assert report.entities["ckg:Country"] == 5
+    assert report.entities["ckg:Venue"] == 2
+    assert report.entities["ckg:Membership"] == 4
+    assert "ckg:TrainingWorkshop: 2" in report.summary()
+
+
+def test_loading_the_same_files_twice_gives_the_same_graph(root, loaded):
+    store, _ = loaded
+    before = set(store.quads())
+    again = load(load_project(root), store)
+    assert set(store.quads()) == before
+    assert again.changed == [] and again.triples_written == 0 and len(again.unchanged) == 15
+    fresh = EmbeddedStore()
+    load(load_project(root), fresh)
+    assert set(fresh.quads()) == before
+
+
+def test_a_changed_file_replaces_only_its_graph(root, loaded):
+    store, _ = loaded
+    changed = EV + "felt-2019.yaml"
+    others = {g: set(store.quads(g)) for g in store.named_graphs() if g not in (graph(changed), META)}
+    path = root / changed
+    path.write_text(path.read_text(encoding="utf-8").replace("Felt carpet exhibition", "Felt carpets"), encoding="utf-8")
+    report = load(load_project(root), store)
+    assert report.changed == [changed]
+    assert objects(store, iri("event", "felt-2019"), RDFS.label) == {ox.Literal("Felt carpets", language="en")}
+    assert {g: set(store.quads(g)) for g in others} == others
+    assert objects(store, graph(changed), CKG.sha256) == {ox.Literal(hashlib.sha256(path.read_bytes()).hexdigest())}
+
+
+def test_a_deleted_file_takes_its_triples_and_metadata_with_it(root, loaded):
+    store, _ = loaded
+    gone = EV + "felt-2019.yaml"
+    (root / gone).unlink()
+    report = load(load_project(root), store)
+    assert report.removed == [gone]
+    assert graph(gone) not in store.named_graphs()
+    assert not any(q.subject == iri("event", "felt-2019") for q in store.quads())
+    assert not any(q.subject == graph(gone) for q in store.quads(META))
+
+
+def test_json_record_gives_the_same_triples_as_yaml(tmp_path):
+    yaml_root, json_root = tmp_path / "y", tmp_path / "j"
+    for target in (yaml_root, json_root):
+        shutil.copytree(FIXTURES / "project", target)
+    name = "almaty-2017-2005-training"
+    source = json_root / EV / f"{name}.yaml"
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    source.unlink()
+    (json_root / EV / f"{name}.json").write_text(json.dumps(document, default=str, ensure_ascii=False, indent=2), encoding="utf-8")
+    stores = []
+    for target, suffix in ((yaml_root, "yaml"), (json_root, "json")):
+        store = EmbeddedStore()
+        load(load_project(target), store)
+        stores.append({q.triple for q in store.quads(graph(f"{EV}{name}.{suffix}"))})
+    assert stores[0] == stores[1] and len(stores[0]) > 40
+
+
+def test_base_iri_comes_from_the_project(root):
+    store = EmbeddedStore()
+    load(load_project(root, base_iri="https://example.org/kg/"), store)
+    event = ox.NamedNode("https://example.org/kg/id/event/felt-2019")
+    assert ox.NamedNode("https://example.org/kg/graph/data/records/events/felt-2019.yaml") in store.named_graphs()
+    assert objects(store, event, RDF.type) == {CKG.Exhibition}
+    assert not any(q.subject.value.startswith(BASE + "id/") for q in store.quads())
+
+
+def test_progress_is_reported_per_stage(root):
+    seen = []
+    load(load_project(root), EmbeddedStore(), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert ("read", 14, 14) in seen and ("map", 14, 14) in seen
+    assert seen[-1][0] == "write" and seen[-1][1] == seen[-1][2] > 0
