@@ -7,6 +7,7 @@ from importlib import import_module
 import typer
 
 MODULES: list[str] = [
+    "publish",
     "query",
 ]
 

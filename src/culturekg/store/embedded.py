@@ -19,6 +19,7 @@ from .base import Bindings, GraphChange, QueryResult
 class EmbeddedStore:
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -86,6 +87,7 @@ class EmbeddedStore:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
     def close(self) -> None:
-        if self.path is not None:
+        # A read-only store has nothing to flush (and pyoxigraph refuses to).
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store

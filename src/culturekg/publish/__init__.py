@@ -1,0 +1,1 @@
+"""Releasing the graph: dumps in six formats, a VoID/DCAT description, a static linked-data site."""

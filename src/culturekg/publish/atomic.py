@@ -1,0 +1,168 @@
+"""Writing a release so that a reader never sees a half-written file or a half-swapped release.
+
+Every file is built in `DIR/.staging-<id>/`; only when all of them are written and checked does the
+staging folder get a `COMPLETE` marker, after which its files replace the old ones one by one and the
+manifest (SHA256SUMS) goes last. A publish killed while building leaves the old release untouched (its
+staging folder is thrown away next time); one killed while swapping is finished by the next publish
+(roll forward), because everything it needs is already in the complete staging folder.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from ..errors import ConfigError
+
+MANIFEST = "SHA256SUMS"
+_MARKER = "COMPLETE"
+_STAGING_PREFIX = ".staging-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, so `path` is old or new, never partial."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip without a timestamp or file name in the header, so equal input gives equal bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as handle:
+        handle.write(data)
+    return buffer.getvalue()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """relative path -> sha256 from a SHA256SUMS file (empty when there is none)."""
+    if not path.is_file():
+        return {}
+    entries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64:
+            raise ConfigError(f"{path}:{number}: not a 'sha256  path' line")
+        entries[name] = digest
+    return entries
+
+
+def manifest_text(entries: dict[str, str]) -> bytes:
+    return "".join(f"{entries[name]}  {name}\n" for name in sorted(entries)).encode("utf-8")
+
+
+class Staging:
+    """One release being assembled in `out/.staging-<id>/`."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.root = out / f"{_STAGING_PREFIX}{uuid.uuid4().hex}"
+
+    def path(self, relative: str) -> Path:
+        """Where a release file is staged; refuses any name that would land outside the staging folder."""
+        target = (self.root / relative).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise ConfigError(f"release file name {relative!r} leaves the release folder")
+        return target
+
+    def write(self, relative: str, data: bytes) -> Path:
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Nobody else sees the staging folder, so a plain write is enough here.
+        target.write_bytes(data)
+        return target
+
+    def files(self) -> list[str]:
+        found = []
+        for path in self.root.rglob("*"):
+            if path.is_file() and path.name != _MARKER:
+                found.append(path.relative_to(self.root).as_posix())
+        return sorted(found)
+
+    def commit(self) -> dict[str, str]:
+        """Mark the staging folder complete, then move it into place (manifest last). Returns the manifest."""
+        entries = {name: sha256_file(self.root / name) for name in self.files() if name != MANIFEST}
+        (self.root / MANIFEST).write_bytes(manifest_text(entries))
+        marker = self.root / _MARKER
+        marker.write_bytes(b"")
+        _fsync_dir(self.root)
+        _swap_in(self.root, self.out)
+        return entries
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def recover(out: Path) -> list[str]:
+    """Deal with staging folders a killed publish left behind: finish complete ones, drop the rest."""
+    actions = []
+    if not out.is_dir():
+        return actions
+    for staging in sorted(out.glob(f"{_STAGING_PREFIX}*")):
+        if (staging / _MARKER).is_file():
+            _swap_in(staging, out)
+            actions.append(f"finished the interrupted release from {staging.name}")
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            actions.append(f"dropped the unfinished release {staging.name}")
+    return actions
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    new = read_manifest(staging / MANIFEST)
+    old = read_manifest(out / MANIFEST)
+    for name in sorted(new):
+        source = staging / name
+        if not source.exists():
+            continue  # moved already by a swap that was interrupted
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for name in sorted(set(old) - set(new)):
+        stale = (out / name).resolve()
+        if stale.is_relative_to(out.resolve()) and stale.is_file():
+            stale.unlink()
+    _remove_empty_dirs(out)
+    os.replace(staging / MANIFEST, out / MANIFEST)
+    _fsync_dir(out)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_dirs(out: Path) -> None:
+    folders = [p for p in out.rglob("*") if p.is_dir()]
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.relative_to(out).parts[0].startswith(_STAGING_PREFIX):
+            continue
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not empty: it holds files of this release
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,111 @@
+"""Compact JSON-LD written directly from canonical quads, with a published `@context`.
+
+The context is only prefixes, so compaction is a prefix match and needs no JSON-LD processor (and
+nothing is ever fetched): a reader gets `"ckg:startDate"` instead of the full IRI. The context is
+embedded in every document and also published as `context.jsonld`. Output is sorted, so equal graphs
+give equal bytes. Every document is parsed back by pyoxigraph's JSON-LD parser before release.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from ..vocab import PREFIXES, RDF, XSD
+from .limits import UnrepresentableTerm, check_json
+
+_GEN_DELIMS = ("/", "#", ":", "?", "@", "[", "]")
+
+
+def context(base_iri: str) -> dict[str, str]:
+    """Prefix definitions; each namespace ends in a gen-delim so JSON-LD 1.1 treats it as a prefix."""
+    prefixes = dict(PREFIXES)
+    prefixes["ckgid"] = f"{base_iri}id/"
+    assert all(ns.endswith(_GEN_DELIMS) for ns in prefixes.values())
+    return dict(sorted(prefixes.items()))
+
+
+class Compactor:
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        # Longest namespace first, so ckgid: wins over a shorter namespace that also matches.
+        self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._names = set(prefixes)
+
+    def iri(self, value: str) -> str:
+        for name, namespace in self._by_length:
+            if value.startswith(namespace) and len(value) > len(namespace):
+                suffix = value[len(namespace):]
+                if not suffix.startswith("//"):
+                    return f"{name}:{suffix}"
+        scheme = value.split(":", 1)[0]
+        if scheme in self._names or scheme == "_":
+            raise UnrepresentableTerm(
+                f"IRI <{value}> has the scheme {scheme!r}, which the JSON-LD context uses as a prefix; "
+                "a reader would expand it to a different IRI"
+            )
+        return value
+
+    def node_id(self, term: ox.NamedNode | ox.BlankNode) -> str:
+        return self.iri(term.value) if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+        if not isinstance(term, ox.Literal):
+            return {"@id": self.node_id(term)}
+        if term.language:
+            return {"@language": term.language, "@value": term.value}
+        if term.datatype.value == XSD.string.value:
+            return term.value
+        return {"@type": self.iri(term.datatype.value), "@value": term.value}
+
+
+def _sort_key(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _nodes(triples: Iterable[ox.Triple], compact: Compactor) -> dict[str, dict]:
+    nodes: dict[str, dict] = {}
+    for triple in triples:
+        subject = compact.node_id(triple.subject)
+        node = nodes.setdefault(subject, {"@id": subject})
+        if triple.predicate == RDF.type and isinstance(triple.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact.iri(triple.object.value))
+        else:
+            node.setdefault(compact.iri(triple.predicate.value), []).append(compact.value(triple.object))
+    for node in nodes.values():
+        for key, values in node.items():
+            if isinstance(values, list):
+                values.sort(key=_sort_key)
+                node[key] = values[0] if len(values) == 1 else values
+    return nodes
+
+
+def document(quads: Iterable[ox.Quad], base_iri: str) -> dict:
+    """A JSON-LD document holding the quads; named graphs are kept as `@graph` of their graph node."""
+    quads = list(quads)
+    check_json(quads)
+    ctx = context(base_iri)
+    compact = Compactor(ctx)
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in quads:
+        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else compact.node_id(quad.graph_name)
+        by_graph.setdefault(key, []).append(quad.triple)
+    top = _nodes(by_graph.pop("", []), compact)
+    for key, triples in by_graph.items():
+        holder = top.setdefault(key, {"@id": key})
+        holder["@graph"] = sorted(_nodes(triples, compact).values(), key=lambda n: n["@id"])
+    return {"@context": ctx, "@graph": sorted(top.values(), key=lambda n: n["@id"])}
+
+
+def dumps(doc: dict) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def context_document(base_iri: str) -> bytes:
+    return dumps({"@context": context(base_iri)})
+
+
+def for_script(doc: dict) -> str:
+    """JSON for an HTML <script> element: '<' escaped, so '</script>' in a literal cannot end the element."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")

@@ -1,0 +1,92 @@
+"""`culturekg publish`: dumps, dataset description, static site, checksums, assembled atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..project import Project
+from ..store.base import GraphStore
+from . import describe, jsonld
+from .atomic import Staging, gzip_bytes, recover
+from .canonical import canonical_quads, union_triples
+from .describe import ReleaseFile
+from .dumps import FORMATS, serialize
+from .settings import ReleaseInfo
+from .verify import check_dump
+
+DUMP_STEM = "dumps/culturekg"
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    checks: list[str] = field(default_factory=list)  # which parser read back which dump
+    notes: list[str] = field(default_factory=list)
+
+
+SiteBuilder = Callable[[Staging, list[ox.Quad], Project, ReleaseInfo], None]
+
+
+def publish(
+    store: GraphStore,
+    project: Project,
+    out: Path,
+    info: ReleaseInfo,
+    *,
+    parser: str | None = None,
+    site: SiteBuilder | None = None,
+) -> PublishReport:
+    """Write a complete release to `out`, replacing the previous one only once everything is checked."""
+    out.mkdir(parents=True, exist_ok=True)
+    report = PublishReport(out=out, notes=recover(out))
+    quads = canonical_quads(store.quads())
+    staging = Staging(out)
+    try:
+        files = _dumps(staging, quads, info, parser, report)
+        files += _vocabulary_files(staging, project, info, report)
+        if site is not None:
+            site(staging, quads, project, info)
+        stats = describe.statistics(union_triples(quads))
+        staging.write("void.ttl", describe.turtle(info, stats, files))
+        report.files = staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return report
+
+
+def _record(staging: Staging, name: str, data: bytes, title: str, media_type: str, *, gzipped=False, is_dump=False) -> ReleaseFile:
+    staging.write(name, data)
+    return ReleaseFile(name, title, media_type, len(data), hashlib.sha256(data).hexdigest(), gzipped, is_dump)
+
+
+def _dumps(staging: Staging, quads: list[ox.Quad], info: ReleaseInfo, parser: str | None, report: PublishReport) -> list[ReleaseFile]:
+    files = []
+    for fmt in FORMATS:
+        name = f"{DUMP_STEM}.{fmt.extension}"
+        data = serialize(fmt, quads, info.base_iri)
+        what = "the whole graph with its named graphs" if fmt.keeps_graphs else "all statements of the graph, without graph names"
+        files.append(_record(staging, name, data, f"{fmt.name} dump: {what}", fmt.media_type, is_dump=True))
+        used = check_dump(staging.path(name), fmt, quads, parser)
+        report.checks.append(f"{name}: read back with {used}, same graph")
+        files.append(_record(staging, name + ".gz", gzip_bytes(data), f"{fmt.name} dump, gzipped: {what}",
+                             fmt.media_type, gzipped=True, is_dump=True))
+    return files
+
+
+def _vocabulary_files(staging: Staging, project: Project, info: ReleaseInfo, report: PublishReport) -> list[ReleaseFile]:
+    files = [_record(staging, "context.jsonld", jsonld.context_document(info.base_iri),
+                     "JSON-LD context of the JSON-LD files", "application/ld+json")]
+    for source, title in ((project.ontology_file, "the culturekg ontology (OWL)"),
+                          (project.shapes_file, "SHACL shapes the records are validated against")):
+        if source.is_file():
+            files.append(_record(staging, f"ontology/{source.name}", source.read_bytes(), title, "text/turtle"))
+        else:
+            report.notes.append(f"{source}: not found, so not published")
+    return files

@@ -1,0 +1,238 @@
+"""`culturekg publish`: dumps that read back as the store, a checked description, determinism, atomicity."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from culturekg.cli import app
+from culturekg.project import load_project
+from culturekg.publish import dumps as dumps_module
+from culturekg.publish.atomic import MANIFEST, read_manifest
+from culturekg.publish.limits import UnrepresentableTerm
+from culturekg.publish.release import publish
+from culturekg.publish.settings import load_release_info
+from culturekg.publish.site import build_site
+from culturekg.publish.verify import DumpMismatch
+from culturekg.store import EmbeddedStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "small.trig"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/culturekg/"
+EXT = ["nq", "trig", "jsonld", "nt", "ttl", "rdf"]
+
+
+def fixture_quads() -> list[ox.Quad]:
+    return list(ox.parse(path=str(FIXTURE)))
+
+
+def store_with(quads) -> EmbeddedStore:
+    store = EmbeddedStore(None)
+    store.oxigraph.extend(quads)
+    return store
+
+
+def release(store, out: Path, **kwargs):
+    project = load_project(PROJECT_ROOT)
+    info = load_release_info(project, "1.0", "2026-11-30")
+    return publish(store, project, out, info, **kwargs)
+
+
+def check_manifest(out: Path) -> dict[str, str]:
+    entries = read_manifest(out / MANIFEST)
+    for name, digest in entries.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+    # A killed publish may leave its staging folder behind; the release is everything else.
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*")
+               if p.is_file() and not p.relative_to(out).parts[0].startswith(".staging-")} - {MANIFEST}
+    assert on_disk == set(entries)
+    return entries
+
+
+def test_every_dump_reads_back_as_the_store(tmp_path):
+    quads = fixture_quads()
+    report = release(store_with(quads), tmp_path)
+    entries = check_manifest(tmp_path)
+    for ext in EXT:
+        assert f"dumps/culturekg.{ext}" in entries and f"dumps/culturekg.{ext}.gz" in entries
+        data = (tmp_path / f"dumps/culturekg.{ext}").read_bytes()
+        assert gzip.decompress((tmp_path / f"dumps/culturekg.{ext}.gz").read_bytes()) == data
+    assert len(report.checks) == 6
+    trig = list(ox.parse(path=str(tmp_path / "dumps/culturekg.trig")))
+    assert ox.Dataset(trig) == ox.Dataset(quads)  # no blank nodes in the fixture: equal as they are
+    jsonld = list(ox.parse(path=str(tmp_path / "dumps/culturekg.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert ox.Dataset(jsonld) == ox.Dataset(quads)
+    assert {"ontology/culturekg.ttl", "context.jsonld", "void.ttl"} <= set(entries)
+
+
+def test_rdflib_reads_back_when_asked(tmp_path):
+    report = release(store_with(fixture_quads()), tmp_path, parser="rdflib")
+    assert any("read back with rdflib" in c for c in report.checks)
+
+
+def _void(out: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_description_lists_files_with_sizes_checksums_and_statistics(tmp_path):
+    quads = fixture_quads()
+    release(store_with(quads), tmp_path)
+    void = _void(tmp_path)
+    rows = list(void.query("""
+        PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX spdx: <http://spdx.org/rdf/terms#>
+        SELECT ?url ?size ?sum WHERE { ?d dcat:distribution ?x . ?x dcat:downloadURL ?url ; dcat:byteSize ?size ;
+          spdx:checksum [ spdx:checksumValue ?sum ] }"""))
+    assert len(rows) == 15  # 6 dumps, gzipped and not, context, ontology, shapes
+    for row in rows:
+        name = row["url"].value.removeprefix(BASE + "release/")
+        data = (tmp_path / name).read_bytes()
+        assert int(row["size"].value) == len(data)
+        assert row["sum"].value == hashlib.sha256(data).hexdigest()
+    triples = {q.triple for q in quads}
+
+    def one(query):
+        return next(iter(void.query("PREFIX void: <http://rdfs.org/ns/void#> PREFIX ckg: <https://w3id.org/culturekg/ontology#> " + query)))
+
+    assert int(one("SELECT ?n WHERE { ?d void:triples ?n ; void:uriSpace ?u }")["n"].value) == len(triples)
+    assert int(one("SELECT ?n WHERE { ?d void:classPartition [ void:class ckg:Country ; void:entities ?n ] }")["n"].value) == 4
+    assert int(one("SELECT ?n WHERE { ?d void:propertyPartition [ void:property ckg:partyFrom ; void:triples ?n ] }")["n"].value) == 5
+    wikidata = one("""SELECT ?n ?t WHERE { ?l a void:Linkset ; void:linkPredicate ckg:wikidata ; void:triples ?n ;
+                      void:objectsTarget [ void:uriSpace ?t ] }""")
+    assert (int(wikidata["n"].value), wikidata["t"].value) == (2, "http://www.wikidata.org/entity/")
+    assert int(one("SELECT ?n WHERE { ?l void:linkPredicate ckg:iso3 ; void:triples ?n }")["n"].value) == 4
+    issued = one("PREFIX dct: <http://purl.org/dc/terms/> SELECT ?d WHERE { ?x dct:issued ?d }")["d"]
+    assert issued == ox.Literal("2026-11-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+
+
+def test_same_store_gives_byte_identical_releases(tmp_path):
+    quads = fixture_quads()
+    blank = ox.BlankNode()
+    graph = ox.NamedNode(BASE + "graph/meta")
+    quads += [ox.Quad(ox.NamedNode(BASE + "id/event/x"), ox.NamedNode("https://w3id.org/culturekg/ontology#dateRange"), blank, graph),
+              ox.Quad(blank, ox.NamedNode("https://w3id.org/culturekg/ontology#startDate"), ox.Literal("2017"), graph)]
+    shuffled = list(quads)
+    random.Random(7).shuffle(shuffled)
+    release(store_with(quads), tmp_path / "a", site=build_site)
+    release(store_with(shuffled), tmp_path / "b", site=build_site)
+    a, b = check_manifest(tmp_path / "a"), check_manifest(tmp_path / "b")
+    assert a == b
+    assert (tmp_path / "a" / MANIFEST).read_bytes() == (tmp_path / "b" / MANIFEST).read_bytes()
+    assert b"_:c14n0" in (tmp_path / "a" / "dumps/culturekg.nq").read_bytes()
+
+
+def _graph_with(obj: ox.Literal) -> list[ox.Quad]:
+    bad = ox.Quad(ox.NamedNode(BASE + "id/event/bad"), ox.NamedNode("https://w3id.org/culturekg/ontology#attendance"), obj,
+                  ox.NamedNode(BASE + "graph/data/records/events/bad.yaml"))
+    return fixture_quads() + [bad]
+
+
+@pytest.mark.parametrize(
+    "literal, words",
+    [
+        (ox.Literal("NaN", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")), "no JSON form"),
+        (ox.Literal("bell\x07ring"), "XML 1.0"),
+    ],
+)
+def test_literal_a_format_cannot_carry_names_the_entity_and_keeps_the_old_release(tmp_path, literal, words):
+    release(store_with(fixture_quads()), tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(UnrepresentableTerm) as caught:
+        release(store_with(_graph_with(literal)), tmp_path)
+    assert BASE + "id/event/bad" in str(caught.value) and words in str(caught.value)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before  # nothing half-written, no staging left behind
+
+
+def test_a_dump_that_does_not_read_back_stops_the_release(tmp_path, monkeypatch):
+    real = dumps_module.serialize
+
+    def lossy(fmt, quads, base_iri):
+        return real(fmt, quads[:-1] if fmt.extension == "ttl" else quads, base_iri)
+
+    monkeypatch.setattr("culturekg.publish.release.serialize", lossy)
+    with pytest.raises(DumpMismatch, match="culturekg.ttl.*1 statements missing"):
+        release(store_with(fixture_quads()), tmp_path)
+    assert not (tmp_path / MANIFEST).exists()
+    assert not any(tmp_path.iterdir())
+
+
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+import pyoxigraph as ox
+from culturekg.publish import release as release_module, site
+from culturekg.project import load_project
+from culturekg.publish.settings import load_release_info
+from culturekg.store import EmbeddedStore
+
+when = sys.argv[2]
+if when == "building":
+    real = site.build_site
+    def build_then_die(staging, *a):
+        real(staging, *a)
+        os.kill(os.getpid(), signal.SIGKILL)
+    target = build_then_die
+else:
+    from culturekg.publish import atomic
+    real_replace = os.replace
+    count = {"n": 0}
+    def replace_then_die(src, dst):
+        real_replace(src, dst)
+        if ".staging-" in str(src) and not str(src).endswith("SHA256SUMS"):
+            count["n"] += 1
+            if count["n"] == 5:
+                os.kill(os.getpid(), signal.SIGKILL)
+    atomic.os.replace = replace_then_die
+    target = site.build_site
+store = EmbeddedStore(None)
+store.oxigraph.extend(ox.parse(path=sys.argv[3]))
+store.oxigraph.add(ox.Quad(ox.NamedNode("https://w3id.org/culturekg/id/country/KZ"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Qazaqstan", language="kk"), ox.NamedNode("https://w3id.org/culturekg/graph/new")))
+project = load_project(Path(sys.argv[4]))
+release_module.publish(store, project, Path(sys.argv[1]), load_release_info(project, "2.0", None), site=target)
+"""
+
+
+@pytest.mark.parametrize("when", ["building", "swapping"])
+def test_killed_publish_leaves_a_complete_release(tmp_path, when):
+    out = tmp_path / "release"
+    release(store_with(fixture_quads()), out, site=build_site)
+    old = check_manifest(out)
+    done = subprocess.run([sys.executable, "-c", _KILLER, str(out), when, str(FIXTURE), str(PROJECT_ROOT)], capture_output=True)
+    assert done.returncode == -9, done.stderr.decode()
+    if when == "building":
+        assert check_manifest(out) == old  # untouched: the new files never left the staging folder
+    # The next publish finishes or drops what the killed one left, and makes a complete release.
+    report = release(store_with(fixture_quads()), out, site=build_site)
+    assert report.notes and ("finished" in report.notes[0] if when == "swapping" else "dropped" in report.notes[0])
+    assert check_manifest(out) == old
+    assert not list(out.glob(".staging-*"))
+
+
+def test_command_line_publishes_from_the_store_on_disk(tmp_path):
+    store_dir = tmp_path / "store"
+    store = ox.Store(str(store_dir))
+    store.extend(fixture_quads())
+    store.flush()
+    del store
+    result = CliRunner().invoke(app, ["-C", str(PROJECT_ROOT), "--store", str(store_dir), "publish", "--out", str(tmp_path / "out"),
+                                      "--release-date", "2026-11-30", "--version", "1.0"])
+    assert result.exit_code == 0, result.output
+    assert "read back with" in result.output
+    check_manifest(tmp_path / "out")
+    assert (tmp_path / "out" / "id/person/lidia-varbanova.html").is_file()
+
+
+def test_bad_release_date_is_refused(tmp_path):
+    with pytest.raises(Exception, match="--release-date '30/11/2026': expected YYYY-MM-DD"):
+        load_release_info(load_project(PROJECT_ROOT), None, "30/11/2026")
