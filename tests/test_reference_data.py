@@ -41,6 +41,8 @@ def test_every_iso_country_is_present_with_its_codes():
 
 def test_central_asian_states_have_wikidata_and_region():
     by_iso2 = {r["iso2"]: r for r in rows(REFERENCE / "countries.csv")}
+    # pycountry has no official name for KR; the UN formal name fills it, without its article.
+    assert by_iso2["KR"]["official_name"] == "Republic of Korea"
     assert by_iso2["KZ"]["wikidata"] == "Q232"
     assert {c for c, r in by_iso2.items() if r["subregion"] == "m49-143"} == {"KZ", "KG", "TJ", "TM", "UZ"}
 
@@ -205,14 +207,18 @@ def test_yaml_reference_files_name_their_sources():
         check_sources(name, load_yaml(REFERENCE / name).get("sources"))
 
 
-def test_keys_are_well_formed(ref):
+def test_keys_are_well_formed_and_unique(ref):
     for kind in ("region", "city", "org", "person", "convention", "mechanism", "topic", "sector", "event"):
         bad = [k for k in ref[kind] if not KEY_RE.match(k)]
         assert not bad, f"{kind} keys not of the form [a-z0-9][a-z0-9-]*: {bad}"
-    for kind in ("convention", "mechanism", "topic", "sector"):
-        listed = {"convention": "conventions.yaml", "mechanism": "conventions.yaml", "topic": "topics.yaml", "sector": "sectors.yaml"}
-        data = load_yaml(REFERENCE / listed[kind])
-        items = data["mechanisms" if kind == "mechanism" else "conventions" if kind == "convention" else "concepts"]
+    conventions = load_yaml(REFERENCE / "conventions.yaml")
+    listed = {
+        "convention": conventions["conventions"],
+        "mechanism": conventions["mechanisms"],
+        "topic": load_yaml(REFERENCE / "topics.yaml")["concepts"],
+        "sector": load_yaml(REFERENCE / "sectors.yaml")["concepts"],
+    }
+    for kind, items in listed.items():
         assert len(items) == len(ref[kind]), f"duplicate {kind} key"
 
 

@@ -1,6 +1,7 @@
 """countries.csv: every ISO 3166-1 country or territory, with its UN M49 regions.
 
-Codes and names come from pycountry (ISO 3166-1); M49 region, sub-region and intermediate region come
+Codes and names come from pycountry (ISO 3166-1), the official name from the taxonomy's UN formal
+name where pycountry has none; M49 region, sub-region and intermediate region come
 from the HDX countries-and-territories taxonomy; Wikidata QIDs from a small QID table where one is known.
 Rows of the taxonomy without an ISO alpha-2 code (Kosovo, Channel Islands, Sark, ...) are left out:
 countries are keyed by their ISO alpha-2 code throughout the project.
@@ -24,6 +25,7 @@ HEADER = ["iso2", "iso3", "m49", "name", "official_name", "region", "subregion",
 HDX_ISO2 = "ISO 3166-1 Alpha 2-Codes"
 HDX_ISO3 = "ISO 3166-1 Alpha 3-Codes"
 HDX_M49 = "m49 numerical code"
+HDX_FORMAL = "English Formal"
 HDX_LEVELS = (
     ("Region Code", "Region Name"),
     ("Sub-region Code", "Sub-region Name"),
@@ -45,9 +47,15 @@ def m49_code(row: SourceRow, column: str, problems: list[Problem]) -> str:
     return value
 
 
+def formal_name(row: SourceRow) -> str:
+    """The UN formal name, without the article UN style puts in front ("the Republic of Korea")."""
+    name = row.get(HDX_FORMAL)
+    return name[4:] if name.startswith("the ") else name
+
+
 def taxonomy_by_iso2(path: Path) -> dict[str, SourceRow]:
     """The taxonomy rows that carry an ISO alpha-2 code, refusing duplicates and malformed codes."""
-    required = [HDX_ISO2, HDX_ISO3, HDX_M49] + [c for pair in HDX_LEVELS for c in pair]
+    required = [HDX_ISO2, HDX_ISO3, HDX_M49, HDX_FORMAL] + [c for pair in HDX_LEVELS for c in pair]
     rows: dict[str, SourceRow] = {}
     problems: list[Problem] = []
     for row in read_rows(path, required):
@@ -95,7 +103,7 @@ def build_rows(taxonomy: dict[str, SourceRow], qids: dict[str, str]) -> list[lis
             code = m49_code(row, code_column, problems)
             levels[i] = region_key(code) if code else ""
         name = getattr(country, "common_name", None) or country.name
-        official = getattr(country, "official_name", None) or ""
+        official = getattr(country, "official_name", None) or formal_name(row)
         rows.append([country.alpha_2, country.alpha_3, country.numeric, name, official, *levels,
                      qids.get(country.alpha_2, "")])
     unknown = sorted(set(qids) - {r[0] for r in rows})
