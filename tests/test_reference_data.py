@@ -314,3 +314,22 @@ def test_implied_conventions_are_marked(ref):
                for c in event.get("conventions", []) if isinstance(c, dict) and c.get("basis") == "implied"}
     assert implied == {"online-2023-asia-pacific-periodic-reporting-tot", "bishkek-2019-felt-carpets",
                        "bishkek-2019-felt-carpets-round-table"}
+
+
+def test_the_loader_accepts_all_of_data_and_maps_each_record():
+    loader = pytest.importorskip("culturekg.loader", reason="culturekg.loader (the LOADER engineer's) is not there yet")
+    from culturekg.project import load_project
+    from culturekg.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    try:
+        report = loader.load(load_project(ROOT), store)
+        entities = report.entities
+        assert entities["ckg:Country"] == len(pycountry.countries)
+        assert entities["ckg:Membership"] == 189 + 43 + 1
+        assert entities["ckg:Convention"] == 6 and entities["ckg:Person"] == 6
+        assert sum(n for cls, n in entities.items() if cls in {
+            "ckg:Workshop", "ckg:TrainingWorkshop", "ckg:TrainingOfTrainers", "ckg:Exhibition", "ckg:RoundTable",
+        }) == len(list(EVENTS.glob("*.yaml")))
+    finally:
+        store.close()
