@@ -18,7 +18,7 @@ from pathlib import Path
 import pycountry
 
 from ..errors import Problem
-from .tables import SourceRow, fail_if, read_rows, write_csv
+from .tables import SourceRow, fail_if, read_rows, run_cli, write_csv
 
 HEADER = ["iso2", "iso3", "m49", "name", "official_name", "region", "subregion", "intermediate_region", "wikidata"]
 
@@ -85,12 +85,11 @@ def wikidata_qids(path: Path) -> dict[str, str]:
     return qids
 
 
-def build_rows(taxonomy: dict[str, SourceRow], qids: dict[str, str]) -> list[list[str]]:
+def build_rows(taxonomy: dict[str, SourceRow], qids: dict[str, str], qids_source: str) -> list[list[str]]:
     problems: list[Problem] = []
     rows: list[list[str]] = []
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         row = taxonomy.get(country.alpha_2)
-        levels = ["", "", ""]
         if row is None:
             problems.append(Problem("pycountry", f"{country.alpha_2} ({country.name}) has no row in the M49 taxonomy"))
             continue
@@ -99,23 +98,23 @@ def build_rows(taxonomy: dict[str, SourceRow], qids: dict[str, str]) -> list[lis
         m49 = m49_code(row, HDX_M49, problems)
         if m49 and int(m49) != int(country.numeric):
             problems.append(row.problem(HDX_M49, f"{m49} but ISO 3166-1 numeric is {country.numeric}"))
-        for i, (code_column, _) in enumerate(HDX_LEVELS):
-            code = m49_code(row, code_column, problems)
-            levels[i] = region_key(code) if code else ""
+        codes = [m49_code(row, code_column, problems) for code_column, _ in HDX_LEVELS]
+        levels = [region_key(code) if code else "" for code in codes]
         name = getattr(country, "common_name", None) or country.name
         official = getattr(country, "official_name", None) or formal_name(row)
         rows.append([country.alpha_2, country.alpha_3, country.numeric, name, official, *levels,
                      qids.get(country.alpha_2, "")])
     unknown = sorted(set(qids) - {r[0] for r in rows})
     if unknown:
-        problems.append(Problem("wikidata table", f"QIDs for codes that are not ISO 3166-1 countries: {', '.join(unknown)}"))
+        problems.append(Problem(qids_source, f"QIDs for codes that are not ISO 3166-1 countries: {', '.join(unknown)}"))
     fail_if(problems)
     return rows
 
 
 def generate(taxonomy_csv: Path, out_csv: Path, qids_csv: Path | None) -> None:
     qids = wikidata_qids(qids_csv) if qids_csv else {}
-    write_csv(out_csv, HEADER, build_rows(taxonomy_by_iso2(taxonomy_csv), qids))
+    source = qids_csv.as_posix() if qids_csv else "no QID table"
+    write_csv(out_csv, HEADER, build_rows(taxonomy_by_iso2(taxonomy_csv), qids, source))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="CSV with iso_alpha2 and wikidata_uri (default: central_asia_wikidata_qids.csv next to the taxonomy)")
     args = parser.parse_args(argv)
     qids = args.wikidata or args.taxonomy_csv.with_name("central_asia_wikidata_qids.csv")
-    generate(args.taxonomy_csv, args.out_csv, qids)
+    run_cli(generate, args.taxonomy_csv, args.out_csv, qids)
 
 
 if __name__ == "__main__":

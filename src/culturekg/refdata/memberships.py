@@ -19,7 +19,7 @@ from pathlib import Path
 import pycountry
 
 from ..errors import Problem
-from .tables import SourceRow, fail_if, read_rows, write_csv
+from .tables import SourceRow, fail_if, read_rows, run_cli, write_csv
 
 HEADER = ["convention", "state", "instrument_kind", "signature_date", "deposit_date", "entry_into_force",
           "known_party_by", "party_until", "source_url"]
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("src_csv", type=Path)
     parser.add_argument("out_csv", type=Path)
     args = parser.parse_args(argv)
-    generate(args.kind, args.src_csv, args.out_csv)
+    run_cli(generate, args.kind, args.src_csv, args.out_csv)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .countries import HDX_LEVELS, m49_code, region_key
-from .tables import fail_if, read_rows, write_csv
+from .tables import fail_if, read_rows, run_cli, write_csv
 
 HEADER = ["key", "name", "kind", "m49", "parent"]
 KINDS = ("m49-region", "m49-subregion", "m49-intermediate")
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("taxonomy_csv", type=Path, help="hdx_countries_territories_m49_taxonomy.csv")
     parser.add_argument("out_csv", type=Path)
     args = parser.parse_args(argv)
-    generate(args.taxonomy_csv, args.out_csv)
+    run_cli(generate, args.taxonomy_csv, args.out_csv)
 
 
 if __name__ == "__main__":

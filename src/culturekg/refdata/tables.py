@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, RecordError
+from ..errors import CultureKGError, Problem, RecordError
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,12 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) 
 def fail_if(problems: list[Problem]) -> None:
     if problems:
         raise RecordError(problems)
+
+
+def run_cli(generate: Callable[..., None], *args: object) -> None:
+    """Run a generator from the command line: a bad input or a missing file is a message, not a traceback."""
+    try:
+        generate(*args)
+    except (CultureKGError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
