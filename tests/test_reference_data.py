@@ -333,3 +333,12 @@ def test_the_loader_accepts_all_of_data_and_maps_each_record():
         }) == len(list(EVENTS.glob("*.yaml")))
     finally:
         store.close()
+
+
+def test_generator_command_reports_a_bad_row_without_a_traceback(tmp_path, capsys):
+    src = nl_parties(tmp_path, "Atlantis,2007-01-01,accession,2007-04-01")
+    with pytest.raises(SystemExit) as caught:
+        memberships.main(["nl-treaties", str(src), str(tmp_path / "out.csv")])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and f"{src.as_posix()}:2: field 'state'" in err
