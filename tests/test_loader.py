@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+from culturekg.errors import RecordError
 from culturekg.loader import load
 from culturekg.project import load_project
 from culturekg.store import EmbeddedStore
@@ -207,7 +208,8 @@ def test_ontology_is_loaded_in_its_own_graph(loaded):
 
 def test_report_counts_files_triples_and_entities(root, loaded):
     store, report = loaded
-    files = sorted(p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()) + ["ontology/culturekg.ttl"]
+    files = [p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file() and not p.name.endswith(".meta.yaml")]
+    files.append("ontology/culturekg.ttl")
     assert sorted(report.files_read) == sorted(files)
     assert len(report.changed) == 14 + 1 and report.unchanged == [] and report.removed == []
     assert report.triples_written == store.count() == len(set(store.quads()))
@@ -284,3 +286,49 @@ def test_progress_is_reported_per_stage(root):
     load(load_project(root), EmbeddedStore(), progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert ("read", 14, 14) in seen and ("map", 14, 14) in seen
     assert seen[-1][0] == "write" and seen[-1][1] == seen[-1][2] > 0
+
+
+def test_unchanged_events_are_not_read_again_when_reference_data_did_not_change(root, loaded):
+    store, _ = loaded
+    changed = EV + "felt-2019.yaml"
+    path = root / changed
+    path.write_text(path.read_text(encoding="utf-8").replace("country: KG", "country: UZ"), encoding="utf-8")
+    report = load(load_project(root), store)
+    assert [f for f in report.files_read if f.startswith(EV)] == [changed]
+    assert "data/reference/countries.csv" in report.files_read  # events refer to it
+    assert report.changed == [changed]
+    assert objects(store, iri("event", "felt-2019"), CKG.country) == {iri("country", "UZ")}
+    # The full check reads everything and finds nothing more to write.
+    full = load(load_project(root), store, full=True)
+    assert len([f for f in full.files_read if f.startswith(EV)]) == 4 and full.changed == []
+
+
+def test_fast_path_still_refuses_a_venue_renamed_by_another_record(root, loaded):
+    store, _ = loaded
+    before = set(store.quads())
+    shutil.copytree(FIXTURES / "bad" / "venue-conflict", root, dirs_exist_ok=True)
+    with pytest.raises(RecordError) as caught:
+        load(load_project(root), store)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == (EV + "venue-conflict.yaml", 7)
+    assert "'Conference Room, Tower C' in " + BASE + "graph/" + EV + "qpr-2023-two-venues.yaml" in problem.message
+    assert set(store.quads()) == before
+
+
+def test_a_changed_reference_file_rechecks_unchanged_records(root, loaded):
+    store, _ = loaded
+    before = set(store.quads())
+    table = root / "data/reference/organizations.csv"
+    table.write_text("\n".join(l for l in table.read_text(encoding="utf-8").splitlines() if not l.startswith("kazfuca,")) + "\n", encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        load(load_project(root), store)
+    assert [(p.path, p.field) for p in caught.value.problems] == [(EV + "cdis-aktau-2016.json", "participants[1].organization")]
+    assert set(store.quads()) == before
+
+
+def test_deleting_an_event_others_refer_to_is_refused(root, loaded):
+    store, _ = loaded
+    (root / EV / "almaty-2017-2005-training.yaml").unlink()
+    with pytest.raises(RecordError) as caught:
+        load(load_project(root), store)
+    assert [(p.path, p.field) for p in caught.value.problems] == [(EV + "qpr-2023-two-venues.yaml", "part_of")]

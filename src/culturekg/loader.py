@@ -1,15 +1,18 @@
-"""Load a project's records into a store: read and check everything, then write only what changed.
+"""Load a project's records into a store: read and check them, then write only what changed.
 
-`load(project, store)` is what `culturekg build` runs. It is all or nothing: every file under
-`data/` is read, checked and mapped first; if any has a problem, a RecordError lists them all
-(file, line, field) and the store is not touched. Otherwise one GraphChange replaces the graphs of
-changed files, drops those of deleted files and leaves the rest as they are.
+`load(project, store)` is what `culturekg build` runs. It is all or nothing: the record files are
+read, checked and mapped first; if any has a problem, a RecordError lists them all (file, line,
+field) and the store is not touched. Otherwise one GraphChange replaces the graphs of changed files,
+drops those of deleted files and leaves the rest as they are.
+
+Which files are read: when every reference file is as the last load left it and no event record
+was deleted, an unchanged event record cannot have become wrong, so it is not read again (the
+fast path). Otherwise every file is read and checked again, because a changed organization or a
+deleted event may break records that did not change; only changed files are written either way.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,13 +21,14 @@ import pyoxigraph as ox
 from .errors import Problem, RecordError
 from .iris import Minter
 from .mapping import Mapper, build_index
-from .mapping.provenance import GraphSource, meta_triples, stored_checksums
+from .mapping.context import Shared
+from .mapping.ontology import ONTOLOGY_PATH, ontology_triples
+from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
-from .records.files import SIDECAR_SUFFIX, Parsed, discover, read_all
+from .records.files import Parsed, SourceFile, discover, read_all
 from .store.base import GraphChange, GraphStore
-from .vocab import PREFIXES, RDF
+from .vocab import PREFIXES, RDFS
 
-ONTOLOGY_PATH = "ontology/culturekg.ttl"
 EVENTS_DIR = "data/records/events/"
 
 # progress(stage, done, total): stage is "read", "map" or "write".
@@ -51,129 +55,134 @@ class LoadReport:
         return "\n".join(lines)
 
 
-@dataclass
-class _Graph:
-    source: GraphSource
-    triples: list[ox.Triple]
+def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False) -> LoadReport:
+    """Bring `store` up to date with the record files of `project` and its ontology.
 
-
-def load(project: Project, store: GraphStore, progress: Progress | None = None) -> LoadReport:
-    """Read, check and map every record file of `project`, then bring `store` up to date.
-
-    Raises RecordError (with every problem found) before writing anything if a file is malformed,
-    refers to an unknown key, or would mint an IRI another thing already has.
+    `full=True` reads and checks every file even when the fast path would skip unchanged events.
+    `progress`, if given, is called as progress(stage, done, total) while reading, mapping and writing.
+    Raises RecordError, with every problem found, before anything is written if a file is malformed,
+    refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    minter = Minter(project.base_iri)
-    graphs = _map_project(project, minter, progress)
-    graphs.append(_ontology_graph(project, minter))
-    return _apply(store, minter, graphs, progress)
+    return _Load(project, store, progress).run(full)
 
 
-load_project = load
+class _Load:
+    def __init__(self, project: Project, store: GraphStore, progress: Progress | None) -> None:
+        self.project = project
+        self.store = store
+        self.progress = progress or (lambda stage, done, total: None)
+        self.minter = Minter(project.base_iri)
+        self.meta = StoredMeta.read(store, self.minter.meta_graph)
+        self.present = store.named_graphs()
+        self.report = LoadReport()
+
+    def unchanged(self, graph: ox.NamedNode, sha256: str) -> bool:
+        return self.meta.sha256(graph) == sha256 and graph in self.present
+
+    def run(self, full: bool) -> LoadReport:
+        files, problems = discover(self.project.root)
+        graph_of = {f.rel: self.minter.graph(f.rel) for f in files}
+        current = set(graph_of.values()) | {self.minter.graph(ONTOLOGY_PATH)}
+        gone = sorted((g for g in self.meta.triples if g not in current), key=lambda g: g.value)
+        fresh = {f.rel for f in files if not self.unchanged(graph_of[f.rel], f.sha256)}
+        fast = not full and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
+        skipped = [f for f in files if fast and f.kind == "event" and f.rel not in fresh]
+        to_read = [f for f in files if f not in skipped]
+
+        parsed, read_problems = read_all(to_read, self.progress)
+        problems += read_problems
+        self.report.files_read = [f.rel for f in to_read]
+        index, index_problems = build_index(parsed, skipped_events=skipped)
+        problems += index_problems
+        failed = {p.path for p in problems}
+        if any(not path.startswith(EVENTS_DIR) for path in failed):
+            # With a reference file unread, every record naming its keys would look wrong too.
+            raise RecordError(problems)
+        # Only event records failed: map the rest anyway, so one run reports every problem.
+        mapper = Mapper(self.project.base_iri, index)
+        change = GraphChange()
+        sources: dict[ox.NamedNode, GraphSource] = {}
+        usable = [item for item in parsed if item.file.rel not in failed]
+        for number, item in enumerate(usable, start=1):
+            # Mapping a file whose graph stays as it is still checks its references and IRIs.
+            emitter = mapper.map(item)
+            if item.file.rel in fresh:
+                change.replace[graph_of[item.file.rel]] = emitter.triples
+                sources[graph_of[item.file.rel]] = _graph_source(item, graph_of[item.file.rel])
+            self.progress("map", number, len(usable))
+        problems += mapper.problems
+        if fast:
+            problems += self._shared_conflicts(mapper.shared, set(change.replace))
+        if problems:
+            raise RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
+
+        self._ontology(change, sources)
+        change.drop.update(gone)
+        if change.replace or change.drop or self.minter.meta_graph not in self.present:
+            change.replace[self.minter.meta_graph] = self._meta(sources, current, gone)
+        self._write(change, files, gone)
+        return self.report
+
+    def _ontology(self, change: GraphChange, sources: dict[ox.NamedNode, GraphSource]) -> None:
+        path = self.project.ontology_file
+        ontology = SourceFile(path, ONTOLOGY_PATH, "ontology")
+        graph = self.minter.graph(ONTOLOGY_PATH)
+        if not self.unchanged(graph, ontology.sha256):
+            change.replace[graph] = ontology_triples(path, ontology.sha256)
+            sources[graph] = GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256)
+            self.report.files_read.append(ONTOLOGY_PATH)
+
+    def _meta(self, sources: dict[ox.NamedNode, GraphSource], current: set[ox.NamedNode],
+              gone: list[ox.NamedNode]) -> list[ox.Triple]:
+        """The meta graph after this load: new entries for rewritten graphs, the old ones for the rest."""
+        kept = [t for g, triples in self.meta.triples.items() if g in current and g not in sources for t in triples]
+        return kept + meta_triples(sources[g] for g in sorted(sources, key=lambda g: g.value))
+
+    def _shared_conflicts(self, shared: dict[tuple[str, str], Shared], rewritten: set[ox.NamedNode]) -> list[Problem]:
+        """A venue, area or project a changed record declares must keep the name that unchanged
+        records (not read on the fast path) give it in the store."""
+        problems = []
+        query = "SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }"
+        for (kind, key), declared in shared.items():
+            rows = self.store.select(query, {"s": self.minter.iri(kind, key), "p": RDFS.label}).rows
+            for graph, label in rows:
+                if graph not in rewritten and graph != self.minter.meta_graph and label.value.casefold() != declared.label.casefold():
+                    path, _, line = declared.where.rpartition(":")
+                    problems.append(Problem(path, f"{kind} '{key}' is declared as {declared.label!r} here but as "
+                                                  f"{label.value!r} in {graph.value}; use another key if they are different things",
+                                            int(line), None))
+        return problems
+
+    def _write(self, change: GraphChange, files: list[SourceFile], gone: list[ox.NamedNode]) -> None:
+        report = self.report
+        rewritten = set(change.replace)
+        for file in files:
+            (report.changed if self.minter.graph(file.rel) in rewritten else report.unchanged).append(file.rel)
+        (report.changed if self.minter.graph(ONTOLOGY_PATH) in rewritten else report.unchanged).append(ONTOLOGY_PATH)
+        report.removed = sorted(path for g in gone for path in self.meta.files(g)[:1])
+        report.triples_written = change.triple_count()
+        self.progress("write", 0, report.triples_written)
+        self.store.apply(change)
+        self.progress("write", report.triples_written, report.triples_written)
+        report.entities = _entities(self.store, self.minter)
 
 
-def _map_project(project: Project, minter: Minter, progress: Progress | None) -> list[_Graph]:
-    files, problems = discover(project.root)
-    parsed, read_problems = read_all(files, progress)
-    problems += read_problems
-    index, index_problems = build_index(parsed)
-    problems += index_problems
-    failed = {p.path for p in problems}
-    if any(not path.startswith(EVENTS_DIR) for path in failed):
-        # With a reference file unread, every record naming its keys would look wrong too.
-        raise RecordError(problems)
-    # Only event records failed: map the rest anyway, so one run reports every problem.
-    parsed = [item for item in parsed if item.file.rel not in failed]
-    mapper = Mapper(project.base_iri, index)
-    graphs: list[_Graph] = []
-    for number, item in enumerate(parsed, start=1):
-        emitter = mapper.map(item)
-        graphs.append(_Graph(_graph_source(item, minter), emitter.triples))
-        if progress is not None:
-            progress("map", number, len(parsed))
-    if problems or mapper.problems:
-        raise RecordError(_sorted(problems + mapper.problems))
-    return graphs
+def _graph_source(item: Parsed, graph: ox.NamedNode) -> GraphSource:
+    return GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls))
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.path, p.line or 0))
+_ENTITIES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class }
+  FILTER (?g != ?ontology && ?g != ?meta)
+} GROUP BY ?class
+"""
 
 
-def _graph_source(item: Parsed, minter: Minter) -> GraphSource:
-    files = [item.file.rel]
-    if item.file.sidecar is not None:
-        files.append(item.file.rel.removesuffix(".csv") + SIDECAR_SUFFIX)
-    return GraphSource(minter.graph(item.file.rel), tuple(files), item.sha256, tuple(item.source_urls))
-
-
-def _ontology_graph(project: Project, minter: Minter) -> _Graph:
-    """The ontology in its own graph, so queries can follow the class and property hierarchy."""
-    data = project.ontology_file.read_bytes()
-    try:
-        triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=PREFIXES["ckg"]))
-    except SyntaxError as exc:
-        raise RecordError([Problem(ONTOLOGY_PATH, f"not valid Turtle: {exc}")]) from None
-    digest = hashlib.sha256(data).hexdigest()
-    source = GraphSource(minter.graph(ONTOLOGY_PATH), (ONTOLOGY_PATH,), digest)
-    return _Graph(source, _stable_blank_nodes(triples, digest[:16]))
-
-
-def _stable_blank_nodes(triples: list[ox.Triple], prefix: str) -> list[ox.Triple]:
-    """Blank nodes named by order of appearance in the file, so the same file always gives the
-    same quads; the file's digest in the name keeps them apart from any other graph's."""
-    names: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def stable(term):
-        if isinstance(term, ox.BlankNode):
-            if term not in names:
-                names[term] = ox.BlankNode(f"o{prefix}b{len(names)}")
-            return names[term]
-        return term
-
-    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
-
-
-def _apply(store: GraphStore, minter: Minter, graphs: list[_Graph], progress: Progress | None) -> LoadReport:
-    previous = stored_checksums(store, minter.meta_graph)
-    present = store.named_graphs()
-    report = LoadReport(files_read=[p for g in graphs for p in g.source.files])
-    change = GraphChange()
-    for graph in graphs:
-        name = graph.source.graph
-        if previous.get(name) == graph.source.sha256 and name in present:
-            report.unchanged.append(graph.source.files[0])
-        else:
-            change.replace[name] = graph.triples
-            report.changed.append(graph.source.files[0])
-    current = {g.source.graph for g in graphs}
-    gone = {name for name in previous if name not in current}
-    removed_files = {q.subject: q.object.value for q in store.quads(minter.meta_graph)
-                     if q.subject in gone and q.predicate.value.endswith("#sourceFile")}
-    report.removed = sorted(set(removed_files.values()))
-    change.drop |= gone
-    meta = meta_triples(g.source for g in graphs)
-    if change.replace or change.drop or minter.meta_graph not in present:
-        change.replace[minter.meta_graph] = meta
-    report.triples_written = change.triple_count()
-    if progress is not None:
-        progress("write", 0, report.triples_written)
-    store.apply(change)
-    if progress is not None:
-        progress("write", report.triples_written, report.triples_written)
-    report.entities = _entities(graphs[:-1])
-    return report
-
-
-def _entities(graphs: list[_Graph]) -> dict[str, int]:
-    """Distinct subjects per rdf:type over the mapped records (not the ontology)."""
-    typed: set[tuple[str, str]] = set()
-    for graph in graphs:
-        for triple in graph.triples:
-            if triple.predicate == RDF.type:
-                typed.add((triple.object.value, triple.subject.value))
-    counts = Counter(cls for cls, _ in typed)
-    return {_curie(cls): n for cls, n in counts.items()}
+def _entities(store: GraphStore, minter: Minter) -> dict[str, int]:
+    """Distinct things per rdf:type in the store's record graphs (not the ontology, not load metadata)."""
+    result = store.select(_ENTITIES, {"ontology": minter.graph(ONTOLOGY_PATH), "meta": minter.meta_graph})
+    return {_curie(cls.value): int(n.value) for cls, n in result.rows}
 
 
 def _curie(iri: str) -> str:

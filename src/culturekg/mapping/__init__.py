@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..iris import Minter, Registry
-from ..records.files import Parsed
+from ..records.files import Parsed, SourceFile
 from . import reference
 from .context import Emitter, Index, Shared
 from .events import map_event
@@ -12,10 +12,16 @@ from .events import map_event
 MAPPERS = {**reference.MAPPERS, "event": map_event}
 
 
-def build_index(parsed: list[Parsed]) -> tuple[Index, list[Problem]]:
-    """The keys all files declare; a key declared twice is a problem naming both places."""
+def build_index(parsed: list[Parsed], skipped_events: list[SourceFile] = ()) -> tuple[Index, list[Problem]]:
+    """The keys all files declare; a key declared twice is a problem naming both places.
+
+    `skipped_events` were checked by an earlier load and not read now: their keys are their file
+    names (the check made sure), which is all other records need of them.
+    """
     index = Index()
     problems: list[Problem] = []
+    for file in skipped_events:
+        index.declare("event", file.stem, file.stem, f"{file.rel}:1")
     for item in parsed:
         if item.file.kind == "event":
             record = item.records[0]

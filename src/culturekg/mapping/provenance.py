@@ -25,7 +25,7 @@ class GraphSource:
 
 def meta_triples(sources: Iterable[GraphSource]) -> list[ox.Triple]:
     triples: list[ox.Triple] = []
-    for source in sorted(sources, key=lambda s: s.graph.value):
+    for source in sources:
         g = source.graph
         triples.append(ox.Triple(g, RDF.type, PROV.Entity))
         for path in source.files:
@@ -41,11 +41,25 @@ def meta_triples(sources: Iterable[GraphSource]) -> list[ox.Triple]:
     return triples
 
 
-def stored_checksums(store: GraphStore, meta_graph: ox.NamedNode) -> dict[ox.NamedNode, str]:
-    """Graph -> SHA-256 as the last load recorded them."""
-    sha256 = CKG.sha256
-    return {
-        quad.subject: quad.object.value
-        for quad in store.quads(meta_graph)
-        if quad.predicate == sha256 and isinstance(quad.subject, ox.NamedNode)
-    }
+@dataclass
+class StoredMeta:
+    """What the last load wrote to the meta graph, by graph."""
+
+    triples: dict[ox.NamedNode, list[ox.Triple]]
+
+    @classmethod
+    def read(cls, store: GraphStore, meta_graph: ox.NamedNode) -> StoredMeta:
+        triples: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for quad in store.quads(meta_graph):
+            if isinstance(quad.subject, ox.NamedNode):
+                triples.setdefault(quad.subject, []).append(quad.triple)
+        return cls(triples)
+
+    def sha256(self, graph: ox.NamedNode) -> str | None:
+        for triple in self.triples.get(graph, ()):
+            if triple.predicate == CKG.sha256:
+                return triple.object.value
+        return None
+
+    def files(self, graph: ox.NamedNode) -> list[str]:
+        return [t.object.value for t in self.triples.get(graph, ()) if t.predicate == CKG.sourceFile]

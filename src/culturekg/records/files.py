@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import Problem, RecordError, relpath
 from . import formats
 from .readers import read_csv, read_json, read_yaml
-from .schema import INVALID, At, Check, Rec, check_record
+from .schema import INVALID, At, Rec, check_record
 
 EVENT_SUFFIXES = (".yaml", ".yml", ".json")
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -30,7 +31,8 @@ class SourceFile:
     kind: str
     sidecar: Path | None = None
 
-    def fingerprint(self) -> str:
+    @cached_property
+    def sha256(self) -> str:
         """SHA-256 of the file's bytes, followed by its sidecar's when it has one (a change to
         either changes what the graph says)."""
         digest = hashlib.sha256(self.path.read_bytes())
@@ -38,13 +40,22 @@ class SourceFile:
             digest.update(self.sidecar.read_bytes())
         return digest.hexdigest()
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        if self.sidecar is None:
+            return (self.rel,)
+        return (self.rel, self.rel.removesuffix(".csv") + SIDECAR_SUFFIX)
+
+    @property
+    def stem(self) -> str:
+        return self.path.name.rsplit(".", 1)[0]
+
 
 @dataclass
 class Parsed:
     """A file read and checked: its records (rows, concepts, one event ...) and metadata."""
 
     file: SourceFile
-    sha256: str
     records: list[Rec] = field(default_factory=list)
     document: Rec | None = None
     meta: Rec | None = None
@@ -76,7 +87,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         return found, [Problem(relpath(data, root), "the project has no data/ folder")]
     sidecars: set[Path] = set()
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
-        rel = relpath(path, root)
+        rel = path.relative_to(root).as_posix()
         parts = path.relative_to(data).parts
         if any(part.startswith(".") for part in parts) or path.suffix == ".md":
             continue
@@ -119,16 +130,11 @@ def _text(path: Path, rel: str) -> str:
         raise RecordError([Problem(rel, f"not UTF-8 text (byte {exc.start})")]) from None
 
 
-def _checked(value: object, spec: Check, rel: str, *, text: bool = False) -> tuple[Rec, list[Problem]]:
-    result, problems = check_record(value, spec, rel, text=text)
-    return result, problems
-
-
 def _read_sidecar(file: SourceFile) -> tuple[Rec | None, list[Problem]]:
     if file.sidecar is None or not file.sidecar.is_file():
         return None, []
     rel = file.rel.removesuffix(".csv") + SIDECAR_SUFFIX
-    meta, problems = _checked(read_yaml(_text(file.sidecar, rel), rel), formats.META, rel)
+    meta, problems = check_record(read_yaml(_text(file.sidecar, rel), rel), formats.META, rel)
     if meta is INVALID:
         return None, problems
     formats.check_meta(meta, At(problems, rel, meta.line, ""), membership=file.kind == "memberships")
@@ -141,7 +147,7 @@ def _read_table(file: SourceFile, parsed: Parsed) -> list[Problem]:
     parsed.meta = meta
     rows = read_csv(_text(file.path, file.rel), file.rel, table.columns, table.multi)
     for row in rows:
-        checked, row_problems = _checked(row, table.record, file.rel, text=True)
+        checked, row_problems = check_record(row, table.record, file.rel, text=True)
         problems.extend(row_problems)
         if checked is not INVALID:
             parsed.records.append(checked)
@@ -152,15 +158,14 @@ def _read_document(file: SourceFile, parsed: Parsed) -> list[Problem]:
     text = _text(file.path, file.rel)
     value = read_json(text, file.rel) if file.path.suffix == ".json" else read_yaml(text, file.rel)
     spec = formats.EVENT if file.kind == "event" else (formats.CONVENTIONS if file.kind == "conventions" else formats.SCHEME)
-    document, problems = _checked(value, spec, file.rel)
+    document, problems = check_record(value, spec, file.rel)
     if document is INVALID:
         return problems
     at = At(problems, file.rel, document.line, "")
     if file.kind == "event":
         formats.check_event(document, at)
-        stem = file.path.name.rsplit(".", 1)[0]
-        if document["key"] != stem:
-            at.child("key", document.line_of("key")).fail(f"key '{document['key']}' must equal the file name '{stem}'")
+        if document["key"] != file.stem:
+            at.child("key", document.line_of("key")).fail(f"key '{document['key']}' must equal the file name '{file.stem}'")
         parsed.records.append(document)
     else:
         formats.check_sources(document["sources"], at)
@@ -171,7 +176,7 @@ def _read_document(file: SourceFile, parsed: Parsed) -> list[Problem]:
 def read_file(file: SourceFile) -> tuple[Parsed | None, list[Problem]]:
     """Read and check one file; problems are returned, not raised, so a batch reports them all."""
     try:
-        parsed = Parsed(file, file.fingerprint())
+        parsed = Parsed(file)
         reader = _read_table if file.path.suffix == ".csv" else _read_document
         problems = reader(file, parsed)
     except RecordError as exc:
