@@ -12,6 +12,7 @@ from ..state import AppState
 
 def register(app: typer.Typer) -> None:
     app.command("publish")(publish_command)
+    app.command("serve")(serve_command)
 
 
 def publish_command(
@@ -36,3 +37,29 @@ def publish_command(
     for line in report.notes + report.checks:
         typer.echo(line)
     typer.echo(f"published {len(report.files)} files to {out} (checksums in {out / 'SHA256SUMS'})")
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; loopback unless you ask for more (e.g. 0.0.0.0)."),
+    port: int = typer.Option(8080, "--port", min=0, max=65535),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds a query may run before it is stopped."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows (or triples) an answer may have."),
+    workers: int = typer.Option(2, "--workers", min=1, max=16, help="Query worker processes."),
+    verbose: bool = typer.Option(False, "--verbose", help="Log every request."),
+) -> None:
+    """Serve the store read-only: a SPARQL 1.1 endpoint at /sparql (with a query page), entity IRIs
+    under the base IRI with content negotiation, and the overview, ontology and query pages."""
+    from ..serve.app import Server, Site
+
+    state: AppState = ctx.obj
+    site = Site(state.project, state.resolved_store_path, timeout=timeout, max_rows=max_rows, workers=workers)
+    server = Server(site, host, port, quiet=not verbose)
+    typer.echo(f"serving {state.resolved_store_path} at {server.url}/ (SPARQL at {server.url}/sparql); Ctrl-C stops")
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+        site.close()

@@ -1,0 +1,233 @@
+"""`culturekg serve`: the SPARQL 1.1 Protocol (driven by SPARQLWrapper), limits, refusals, content negotiation."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from culturekg.project import load_project
+from culturekg.serve.app import Server, Site
+from culturekg.serve.negotiate import choose
+
+FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "small.trig"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/culturekg/"
+UNICODE_IRI = BASE + "id/city/\u0430\u043b\u043c\u0430\u0442\u044b"
+FACILITATORS = """
+PREFIX ckg: <https://w3id.org/culturekg/ontology#>
+PREFIX ckgr: <https://w3id.org/culturekg/ontology/role/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name ?event WHERE { ?p ckg:role ckgr:facilitator ; ckg:agent ?who ; ckg:event ?event . ?who rdfs:label ?name }
+ORDER BY ?name"""
+# Four-way cross product of every statement: far beyond a one-second limit, whatever the machine.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("serve") / "store"
+    store = ox.Store(str(path))
+    store.extend(ox.parse(path=str(FIXTURE)))
+    # As the loader does: the ontology in a graph of its own, so stored queries can follow rdfs:subClassOf.
+    ontology = load_project(PROJECT_ROOT).ontology_file
+    store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(BASE + "graph/ontology/culturekg.ttl"))
+    store.add(ox.Quad(ox.NamedNode(UNICODE_IRI), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("Алматы", language="kk"), ox.NamedNode(BASE + "graph/data/reference/cities.csv")))
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_path):
+    site = Site(load_project(PROJECT_ROOT), store_path, timeout=1.0, max_rows=50, workers=2)
+    running = Server(site, port=0).start()
+    yield running
+    running.stop()
+
+
+def endpoint(server) -> SPARQLWrapper:
+    return SPARQLWrapper(server.url + "/sparql")
+
+
+def get(url: str, accept: str | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_listens_on_loopback_by_default(server):
+    assert server.httpd.server_address[0] == "127.0.0.1"
+
+
+def test_select_with_sparqlwrapper(server):
+    sparql = endpoint(server)
+    sparql.setQuery(FACILITATORS)
+    sparql.setReturnFormat(JSON)
+    rows = sparql.query().convert()["results"]["bindings"]
+    assert [(r["name"]["value"], r["event"]["value"]) for r in rows] == [
+        ("Alma Mrgan-Slipicevic", BASE + "id/event/mangystau-2016-cdis"),
+        ("Lidia Varbanova", BASE + "id/event/almaty-2017-2005-training"),
+    ]
+
+
+def test_ask_and_construct_with_sparqlwrapper(server):
+    sparql = endpoint(server)
+    sparql.setQuery("PREFIX ckg: <https://w3id.org/culturekg/ontology#> ASK { ?m ckg:partyFrom ?d FILTER(?d < '1975-01-01'^^<http://www.w3.org/2001/XMLSchema#date>) }")
+    sparql.setReturnFormat(JSON)
+    assert sparql.query().convert()["boolean"] is False
+    sparql.setQuery("PREFIX ckg: <https://w3id.org/culturekg/ontology#> CONSTRUCT { ?c ckg:iso3 ?i } WHERE { ?c ckg:iso3 ?i }")
+    sparql.setReturnFormat(TURTLE)
+    sparql.setMethod(POST)
+    graph = sparql.query().convert()
+    import rdflib
+
+    parsed = rdflib.Graph().parse(data=graph, format="turtle") if isinstance(graph, bytes) else graph
+    assert len(parsed) == 4
+    assert (rdflib.URIRef(BASE + "id/country/KZ"), rdflib.URIRef("https://w3id.org/culturekg/ontology#iso3"), rdflib.Literal("KAZ")) in parsed
+
+
+def test_slow_query_is_stopped_with_a_clear_error_and_the_endpoint_keeps_working(server):
+    sparql = endpoint(server)
+    sparql.setQuery(SLOW)
+    sparql.setReturnFormat(JSON)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        sparql.query()
+    assert caught.value.code == 503 and b"did not finish within 1 s" in caught.value.read()
+    sparql.setQuery(FACILITATORS)
+    assert len(sparql.query().convert()["results"]["bindings"]) == 2
+
+
+def test_update_is_refused(server):
+    sparql = endpoint(server)
+    sparql.setMethod(POST)
+    sparql.setQuery("INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        sparql.query()
+    assert caught.value.code == 403 and b"read-only" in caught.value.read()
+    data = urlencode({"update": "CLEAR ALL"}).encode()
+    request = urllib.request.Request(server.url + "/sparql", data=data, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as again:
+        urllib.request.urlopen(request, timeout=10)
+    assert again.value.code == 403
+    sparql.setQuery(FACILITATORS)
+    sparql.setReturnFormat(JSON)
+    assert len(sparql.query().convert()["results"]["bindings"]) == 2  # nothing was changed
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", b"SERVICE would query a remote endpoint"),
+        ("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }", b"is not in this store"),
+        ("PREFIX ex: <http://example.org/> SELECT * FROM NAMED ex:g WHERE { GRAPH ?g { ?s ?p ?o } }", b"<http://example.org/g> is not in this store"),
+        ("SELECT * WHERE { ?s ?p ?o ", b"query syntax error"),
+    ],
+)
+def test_refused_queries_say_why(server, query, words):
+    sparql = endpoint(server)
+    sparql.setQuery(query)
+    sparql.setReturnFormat(JSON)
+    with pytest.raises(QueryBadFormed) as caught:
+        sparql.query()
+    assert words.decode() in str(caught.value)
+
+
+def test_local_from_graph_is_allowed(server):
+    sparql = endpoint(server)
+    sparql.setQuery(f"SELECT ?c FROM <{BASE}graph/data/reference/countries.csv> WHERE {{ ?c a <https://w3id.org/culturekg/ontology#Country> }}")
+    sparql.setReturnFormat(JSON)
+    assert len(sparql.query().convert()["results"]["bindings"]) == 4
+
+
+def test_row_cap(server):
+    status, _, body = get(server.url + "/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}), "application/sparql-results+json")
+    assert status == 400 and b"more than 50 rows" in body
+
+
+@pytest.mark.parametrize(
+    "accept, media, fmt",
+    [
+        ("text/csv", "text/csv", None),
+        ("text/tab-separated-values", "text/tab-separated-values", None),
+        ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("application/json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ],
+)
+def test_select_result_formats(server, accept, media, fmt):
+    status, headers, body = get(server.url + "/sparql?" + urlencode({"query": FACILITATORS}), accept)
+    assert status == 200 and headers["Content-Type"].startswith(media) and headers["Vary"] == "Accept"
+    if fmt is not None:
+        rows = list(ox.parse_query_results(body, format=fmt))
+        assert [r["name"].value for r in rows] == ["Alma Mrgan-Slipicevic", "Lidia Varbanova"]
+    else:
+        assert b"Lidia Varbanova" in body and body.count(b"\n") == 3
+
+
+def test_sparql_query_body_and_jsonld_construct(server):
+    query = "PREFIX ckg: <https://w3id.org/culturekg/ontology#> CONSTRUCT { ?c ckg:iso2 ?i } WHERE { ?c ckg:iso2 ?i }"
+    request = urllib.request.Request(server.url + "/sparql", data=query.encode(),
+                                     headers={"Content-Type": "application/sparql-query", "Accept": "application/ld+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    triples = list(ox.parse(body, format=ox.RdfFormat.JSON_LD))
+    assert len(triples) == 4 and "@context" in json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "accept, media, rdf_format",
+    [
+        ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_entity_iris_dereference_by_accept(server, accept, media, rdf_format):
+    status, headers, body = get(server.url + "/id/person/lidia-varbanova", accept)
+    assert status == 200 and headers["Content-Type"].startswith(media) and headers["Vary"] == "Accept"
+    triples = {q.triple for q in ox.parse(body, format=rdf_format)}
+    person = ox.NamedNode(BASE + "id/person/lidia-varbanova")
+    assert ox.Triple(person, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Lidia Varbanova")) in triples
+    assert all(t.subject == person for t in triples)
+
+
+def test_entity_html_for_browsers_and_errors(server):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, body = get(server.url + "/id/person/lidia-varbanova", browser)
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and headers["Vary"] == "Accept"
+    assert b"facilitated" in body and b'href="/id/event/almaty-2017-2005-training"' in body
+    assert get(server.url + "/id/person/nobody", browser)[0] == 404
+    assert get(server.url + "/id/person/lidia-varbanova", "image/png")[0] == 406
+    status, _, body = get(server.url + "/id/city/" + quote("алматы"), "text/turtle")
+    assert status == 200 and "Алматы".encode() in body
+
+
+def test_stored_query_runs_from_the_query_page(server):
+    params = {"stored": "events-in-period", "p.from": "2016-01-01", "p.to": "2016-12-31", "run": "1"}
+    status, _, body = get(server.url + "/sparql?" + urlencode(params), "text/html")
+    text = body.decode()
+    assert status == 200, text
+    assert 'id="results"' in text and "CDIS training workshop" in text and "Sub-regional training" not in text
+    assert 'class="download"' in text
+
+
+def test_accept_negotiation_rules():
+    offers = ("application/sparql-results+json", "text/csv", "text/html")
+    assert choose(None, offers) == "application/sparql-results+json"
+    assert choose("*/*", offers) == "application/sparql-results+json"
+    assert choose("text/*", offers) == "text/csv"
+    assert choose("text/html,*/*;q=0.8", offers) == "text/html"
+    assert choose("text/csv;q=0, */*;q=0.1", offers) == "application/sparql-results+json"
+    assert choose("image/png", offers) is None
