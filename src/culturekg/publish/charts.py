@@ -195,7 +195,10 @@ def event_diagram(view: GraphView, event: ox.NamedNode, linker: Linker) -> str:
         "facilitated": [(width - box_w - 10, 30 + i * (box_h + gap)) for i in range(len(groups["facilitated"]))],
         "attended": [(cx - box_w / 2, 30 + side * (box_h + gap) + 40 + i * (box_h + gap)) for i in range(below)],
     }
-    parts.append(f'<text x="10" y="16" font-weight="bold">organized</text><text x="{width - 10}" y="16" text-anchor="end" font-weight="bold">facilitated</text>')
+    if groups["organized"]:
+        parts.append('<text x="10" y="16" font-weight="bold">organized</text>')
+    if groups["facilitated"]:
+        parts.append(f'<text x="{width - 10}" y="16" text-anchor="end" font-weight="bold">facilitated</text>')
     for name, _, colour in _ROLE_GROUPS:
         for (role, agent), (x, y) in zip(groups[name], positions[name]):
             anchor_x = x + box_w if name == "organized" else (x if name == "facilitated" else x + box_w / 2)
