@@ -87,7 +87,8 @@ class _Load:
         fresh = {f.rel for f in files if not self.unchanged(graph_of[f.rel], f.sha256)}
         fast = not full and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
         skipped = [f for f in files if fast and f.kind == "event" and f.rel not in fresh]
-        to_read = [f for f in files if f not in skipped]
+        skipped_rels = {f.rel for f in skipped}
+        to_read = [f for f in files if f.rel not in skipped_rels]
 
         parsed, read_problems = read_all(to_read, self.progress)
         problems += read_problems

@@ -62,7 +62,10 @@ class ClosedNamespace(Namespace):
     def __getattr__(self, name: str) -> ox.NamedNode:
         if name.startswith("_") or name in ("names",):
             raise AttributeError(name)
-        return self.term(name)
+        # Kept as an attribute so the next lookup skips this method: the loader makes millions.
+        node = self.term(name)
+        setattr(self, name, node)
+        return node
 
 
 CKG = ClosedNamespace(CKG_NS)
