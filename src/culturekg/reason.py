@@ -1,0 +1,295 @@
+"""OWL reasoning: HermiT (through owlready2, on the machine's Java) over the ontology and the data.
+
+HermiT over a large ABox is slow, and most triples of the graph say nothing it can reason with
+(labels, notes, dates: xsd:date, gYear and gYearMonth lie outside the OWL 2 datatype map, so HermiT
+is told to ignore them). Only these data triples go to HermiT:
+
+- rdf:type assertions whose class the ontology declares;
+- object-property assertions between IRIs, for object properties the ontology declares;
+- data-property assertions for data properties the ontology declares, when the literal's datatype is
+  one HermiT supports (the OWL 2 datatype map).
+
+Date rules are the shapes' job (ontology/shapes.ttl). Every reasoning call uses its own
+owlready2.World, so calls never see each other's individuals, and owl:imports are removed before
+owlready2 sees anything, so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .errors import CultureKGError
+
+# Datatypes HermiT reasons with (OWL 2 datatype map, the ones this project's data can carry).
+_SUPPORTED_DATATYPES = frozenset(
+    {
+        XSD.string, XSD.boolean, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int,
+        XSD.long, XSD.decimal, XSD.double, XSD.float, XSD.anyURI, XSD.language, XSD.token,
+        XSD.normalizedString, XSD.dateTime, XSD.dateTimeStamp, RDF.PlainLiteral, RDF.langString,
+    }
+)
+
+
+class ReasoningUnavailable(CultureKGError):
+    """The reasoner cannot run here (no Java on PATH)."""
+
+
+class ReasoningFailed(CultureKGError):
+    """HermiT started but stopped with an error of its own."""
+
+
+@dataclass(frozen=True)
+class ReasoningReport:
+    consistent: bool
+    unsatisfiable: tuple[str, ...]
+    explanation: tuple[str, ...]
+    triples_given: int
+    triples_used: int
+
+    def lines(self) -> list[str]:
+        out = [f"HermiT reasoned over the ontology and {self.triples_used} of {self.triples_given} data triples "
+               "(class memberships and property assertions; labels and dates are left to the shapes)."]
+        if not self.consistent:
+            out.append("The ontology and data are INCONSISTENT: no world can make all of them true.")
+            out.extend(f"  - {line}" for line in self.explanation)
+        else:
+            out.append("The ontology and data are consistent.")
+        if self.unsatisfiable:
+            out.append("Classes that can have no member (unsatisfiable):")
+            out.extend(f"  - {name}" for name in self.unsatisfiable)
+        elif self.consistent:
+            out.append("Every class can have members (no unsatisfiable class).")
+        return out
+
+
+DataInput = Graph | Path | Iterable
+
+
+def reason(ontology_path: Path, data: DataInput | None = None) -> ReasoningReport:
+    """Run HermiT on the ontology plus the parts of `data` it can use.
+
+    `data` is an rdflib Graph, the path of an N-Triples file, or an iterable of pyoxigraph
+    Triples/Quads or rdflib (s, p, o) tuples.
+    """
+    import owlready2
+
+    java = shutil.which("java")
+    if java is None:
+        raise ReasoningUnavailable(
+            "Java was not found on PATH; HermiT needs Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless)"
+        )
+    ontology = _without_imports(Graph().parse(ontology_path, format="turtle"))
+    given = _as_graph(data)
+    kept = relevant_triples(ontology, given)
+
+    with tempfile.TemporaryDirectory(prefix="culturekg-reason-") as folder:
+        merged = Path(folder) / "ontology-and-data.nt"
+        combined = Graph()
+        for triple in ontology:
+            combined.add(triple)
+        for triple in kept:
+            combined.add(triple)
+        combined.serialize(merged, format="nt", encoding="utf-8")
+
+        owlready2.JAVA_EXE = java
+        world = owlready2.World()
+        try:
+            with merged.open("rb") as handle:
+                world.get_ontology(merged.as_uri()).load(fileobj=handle, format="ntriples")
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                return ReasoningReport(False, (), tuple(explain_inconsistency(ontology, kept)), len(given), len(kept))
+            except owlready2.OwlReadyJavaError as exc:
+                raise ReasoningFailed(f"HermiT failed: {str(exc).strip()[:2000]}") from exc
+            unsatisfiable = sorted(
+                _label(ontology, URIRef(c.iri)) for c in world.inconsistent_classes() if hasattr(c, "iri")
+            )
+        finally:
+            world.close()
+    return ReasoningReport(True, tuple(unsatisfiable), (), len(given), len(kept))
+
+
+def relevant_triples(ontology: Graph, data: Graph) -> Graph:
+    """The data triples HermiT can use with this ontology (see the module docstring)."""
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    object_properties = {p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)}
+    data_properties = {p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(p, URIRef)}
+    kept = Graph()
+    for s, p, o in data:
+        if not isinstance(s, URIRef):
+            continue
+        if p == RDF.type:
+            if o in classes:
+                kept.add((s, p, o))
+        elif p in object_properties:
+            if isinstance(o, URIRef):
+                kept.add((s, p, o))
+        elif p in data_properties and isinstance(o, Literal):
+            datatype = o.datatype or (RDF.langString if o.language else XSD.string)
+            if datatype in _SUPPORTED_DATATYPES:
+                kept.add((s, p, o))
+    return kept
+
+
+def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
+    """Plain-words reasons, found by checking the ontology's disjoint classes, domains and ranges and
+    single-valued properties against the data. HermiT itself (through owlready2) gives no explanation."""
+    superclasses = _superclass_closure(ontology)
+    types: dict[URIRef, dict[URIRef, str]] = defaultdict(dict)
+
+    def add_type(individual: URIRef, cls: URIRef, why: str) -> None:
+        for sup in superclasses.get(cls, {cls}):
+            types[individual].setdefault(sup, why)
+
+    domains = _single_classes(ontology, RDFS.domain)
+    ranges = _single_classes(ontology, RDFS.range)
+    for s, p, o in data:
+        if p == RDF.type:
+            add_type(s, o, f"stated to be a {_label(ontology, o)}")
+            continue
+        for cls in domains.get(p, ()):
+            add_type(s, cls, f"it has {_label(ontology, p)}")
+        if isinstance(o, URIRef):
+            for cls in ranges.get(p, ()):
+                add_type(o, cls, f"it is the {_label(ontology, p)} of {s}")
+
+    reasons: list[str] = []
+    for a, b in _disjoint_pairs(ontology):
+        for individual, known in types.items():
+            if a in known and b in known:
+                reasons.append(
+                    f"{individual} would be both a {_label(ontology, a)} ({known[a]}) and a {_label(ontology, b)} "
+                    f"({known[b]}), which the ontology declares disjoint"
+                )
+    different = _all_different(ontology)
+    for p in ontology.subjects(RDF.type, OWL.FunctionalProperty):
+        values: dict = defaultdict(set)
+        for s, o in data.subject_objects(p):
+            values[s].add(o)
+        for s, vals in values.items():
+            literal_clash = len({v for v in vals if isinstance(v, Literal)}) > 1
+            named_clash = any(frozenset(pair) in different for pair in combinations(vals, 2))
+            if literal_clash or named_clash:
+                shown = ", ".join(sorted(str(v) for v in vals))
+                reasons.append(f"{s} has several values for {_label(ontology, p)} ({shown}), which allows only one")
+    for p, pattern in _pattern_ranges(ontology).items():
+        for s, o in data.subject_objects(p):
+            # XML Schema patterns are anchored at both ends, hence fullmatch.
+            if isinstance(o, Literal) and not re.fullmatch(pattern, str(o)):
+                reasons.append(f"{s} has {_label(ontology, p)} {str(o)!r}, which does not match {pattern}")
+    if not reasons:
+        reasons.append("HermiT gives no explanation and no clash of disjoint classes or single-valued "
+                       "properties was found; the cause lies in a longer chain of axioms")
+    return sorted(set(reasons))
+
+
+def _superclass_closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+    direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            direct[sub].add(sup)
+    closure: dict[URIRef, set[URIRef]] = {}
+    for cls in set(direct) | {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}:
+        seen, pending = {cls}, [cls]
+        while pending:
+            for sup in direct.get(pending.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    pending.append(sup)
+        closure[cls] = seen
+    return closure
+
+
+def _single_classes(ontology: Graph, predicate: URIRef) -> dict[URIRef, list[URIRef]]:
+    """Domains or ranges that are named classes (unions say nothing about a single class)."""
+    found: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for p, cls in ontology.subject_objects(predicate):
+        if isinstance(cls, URIRef) and (cls, RDF.type, OWL.Class) in ontology:
+            found[p].append(cls)
+    return found
+
+
+def _disjoint_pairs(ontology: Graph) -> set[tuple[URIRef, URIRef]]:
+    pairs = set()
+    for a, b in ontology.subject_objects(OWL.disjointWith):
+        pairs.add(tuple(sorted((a, b))))
+    for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(ontology, ontology.value(node, OWL.members)))
+        pairs.update(tuple(sorted(pair)) for pair in combinations(members, 2))
+    return pairs
+
+
+def _pattern_ranges(ontology: Graph) -> dict[URIRef, str]:
+    """Data properties whose range is a string restricted by xsd:pattern, with the pattern."""
+    found = {}
+    for p, rng in ontology.subject_objects(RDFS.range):
+        restrictions = ontology.value(rng, OWL.withRestrictions) if isinstance(rng, BNode) else None
+        if restrictions is None:
+            continue
+        for facet in Collection(ontology, restrictions):
+            pattern = ontology.value(facet, XSD.pattern)
+            if pattern is not None:
+                found[p] = str(pattern)
+    return found
+
+
+def _all_different(ontology: Graph) -> set[frozenset]:
+    pairs = set()
+    for node in ontology.subjects(RDF.type, OWL.AllDifferent):
+        members = list(Collection(ontology, ontology.value(node, OWL.distinctMembers)))
+        pairs.update(frozenset(pair) for pair in combinations(members, 2))
+    return pairs
+
+
+def _label(ontology: Graph, node: URIRef) -> str:
+    for label in ontology.objects(node, RDFS.label):
+        if isinstance(label, Literal) and label.language in (None, "en"):
+            return f"{label} <{node}>"
+    return f"<{node}>"
+
+
+def _without_imports(graph: Graph) -> Graph:
+    graph.remove((None, OWL.imports, None))
+    return graph
+
+
+def _as_graph(data: DataInput | None) -> Graph:
+    if data is None:
+        return Graph()
+    if isinstance(data, Graph):
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        return Graph().parse(Path(data), format="nt")
+    graph = Graph()
+    for item in data:
+        if isinstance(item, (ox.Quad, ox.Triple)):
+            graph.add((_from_ox(item.subject), _from_ox(item.predicate), _from_ox(item.object)))
+        else:
+            graph.add(tuple(item))
+    return graph
+
+
+def _from_ox(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"cannot reason over RDF term {term!r}")
