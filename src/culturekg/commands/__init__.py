@@ -9,6 +9,7 @@ import typer
 MODULES: list[str] = [
     "publish",
     "query",
+    "reason",
 ]
 
 

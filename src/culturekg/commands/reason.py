@@ -1,0 +1,34 @@
+"""`culturekg reason`: is the built graph consistent with the ontology? (HermiT via owlready2)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..reason import ReasoningFailed, ReasoningUnavailable, reason
+
+
+def reason_command(ctx: typer.Context) -> None:
+    """Run HermiT on the ontology and the data in the store, and say whether they are consistent.
+
+    Exit status: 0 consistent; 1 inconsistent or a class can have no member; 3 Java is missing or
+    HermiT failed.
+    """
+    state = ctx.obj
+    store = state.open_store(read_only=True)
+    try:
+        quads = list(store.quads())
+    finally:
+        store.close()
+    try:
+        report = reason(state.project.ontology_file, quads)
+    except (ReasoningUnavailable, ReasoningFailed) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3) from exc
+    for line in report.lines():
+        typer.echo(line)
+    if not report.consistent or report.unsatisfiable:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("reason")(reason_command)
