@@ -18,7 +18,8 @@ _SECTIONS = (
     ("Datatype properties", OWL.DatatypeProperty),
     ("Annotation properties", OWL.AnnotationProperty),
     ("Concepts", SKOS.Concept),
-    ("Individuals (roles, instrument kinds, source kinds)", OWL.NamedIndividual),
+    # Roles, instrument kinds and source kinds: whatever else the ontology types (ckg:Role, ...).
+    ("Individuals and concepts (roles, instrument kinds, source kinds)", None),
 )
 _AXIOMS = (
     ("sub-class of", RDFS.subClassOf), ("equivalent to", OWL.equivalentClass), ("disjoint with", OWL.disjointWith),
@@ -95,6 +96,7 @@ def ontology_page(store: ox.Store, base_iri: str, linker: Linker, *, server: boo
                  + (f"<p>{esc(description.value)}</p>" if description else ""))
     sections, index, documented = [], [], set()
     for title, kind in _SECTIONS:
+        # kind None matches any type: the last section takes every term not documented above.
         terms = sorted({q.subject for q in store.quads_for_pattern(None, RDF.type, kind, None)
                         if isinstance(q.subject, ox.NamedNode) and anchor(q.subject.value) and q.subject not in documented},
                        key=lambda t: t.value)
