@@ -7,6 +7,8 @@ from importlib import import_module
 import typer
 
 MODULES: list[str] = [
+    "build",
+    "remote",
     "publish",
     "query",
     "reason",

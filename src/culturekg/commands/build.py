@@ -1,0 +1,132 @@
+"""`culturekg build` and `culturekg stats`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import RecordError
+from ..loader import LoadReport, load
+from ..stats import GraphStats, graph_stats
+from ..validate import count_violations, validate
+
+_STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs"}
+
+
+def _progress_bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )
+
+
+def _load_with_progress(state, store, console: Console, full: bool) -> LoadReport:
+    with _progress_bar(console) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return load(state.project, store, progress, full=full)
+
+
+def _stats_table(stats: GraphStats, title: str) -> Table:
+    table = Table(title=title, show_header=True)
+    table.add_column("class")
+    table.add_column("entities", justify="right")
+    for name, count in stats.entities_per_class:
+        table.add_row(name, str(count))
+    return table
+
+
+def build(
+    ctx: typer.Context,
+    full: bool = typer.Option(False, "--full", help="Read and check every file, even unchanged event records."),
+    engine: str = typer.Option("auto", "--engine", help="Validation engine: auto, fast or pyshacl."),
+    skip_validation: bool = typer.Option(False, "--no-validate", help="Load only; do not run the shapes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Load every record under data/ into the store, validate it and print counts.
+
+    Exit status: 0 built with no violations; 1 built but the shapes found violations;
+    2 a record is malformed (nothing was written).
+    """
+    state = ctx.obj
+    console = Console(stderr=True)
+    store = state.open_store()
+    try:
+        try:
+            report = _load_with_progress(state, store, console, full)
+        except RecordError as exc:
+            console.print(f"[red]No change was written: {len(exc.problems)} problem(s) in the records.[/red]")
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(2)
+        stats = graph_stats(store)
+        violations = None
+        if not skip_validation:
+            with console.status("Validating against the shapes"):
+                violations = count_violations(validate(store, state.project, engine=engine))
+    finally:
+        store.close()
+
+    summary = {
+        "store": str(state.resolved_store_path),
+        "files_read": len(report.files_read),
+        "files_changed": len(report.changed),
+        "files_unchanged": len(report.unchanged),
+        "files_removed": len(report.removed),
+        "triples_written": report.triples_written,
+        **stats.as_dict(),
+        "validation": violations,
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        out = Console()
+        out.print(f"Store: {summary['store']}")
+        out.print(
+            f"Records: {stats.records} files ({len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed)"
+        )
+        out.print(f"Triples: {stats.triples} in {stats.named_graphs} named graphs ({report.triples_written} written now)")
+        out.print(_stats_table(stats, "Entities per class"))
+        if violations is None:
+            out.print("Validation: skipped")
+        else:
+            out.print(
+                f"Validation: {violations['violations']} violations, {violations['warnings']} warnings "
+                f"in {violations['files']} files"
+            )
+    if violations and violations["violations"]:
+        raise typer.Exit(1)
+
+
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Print what the store holds: triples, named graphs, record files and entities per class."""
+    store = ctx.obj.open_store(read_only=True)
+    try:
+        result = graph_stats(store)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+        return
+    out = Console()
+    out.print(f"Triples: {result.triples} in {result.named_graphs} named graphs; {result.records} record files")
+    out.print(_stats_table(result, "Entities per class"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)
+    app.command("stats")(stats)
