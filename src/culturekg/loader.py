@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from .errors import Problem, RecordError
 from .iris import Minter
 from .mapping import Mapper, build_index
-from .mapping.context import Shared
+from .mapping.context import Entry
 from .mapping.ontology import ONTOLOGY_PATH, ontology_triples
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
@@ -139,7 +139,7 @@ class _Load:
         kept = [t for g, triples in self.meta.triples.items() if g in current and g not in sources for t in triples]
         return kept + meta_triples(sources[g] for g in sorted(sources, key=lambda g: g.value))
 
-    def _shared_conflicts(self, shared: dict[tuple[str, str], Shared], rewritten: set[ox.NamedNode]) -> list[Problem]:
+    def _shared_conflicts(self, shared: dict[tuple[str, str], Entry], rewritten: set[ox.NamedNode]) -> list[Problem]:
         """A venue, area or project a changed record declares must keep the name that unchanged
         records (not read on the fast path) give it in the store."""
         problems = []
@@ -148,10 +148,9 @@ class _Load:
             rows = self.store.select(query, {"s": self.minter.iri(kind, key), "p": RDFS.label}).rows
             for graph, label in rows:
                 if graph not in rewritten and graph != self.minter.meta_graph and label.value.casefold() != declared.label.casefold():
-                    path, _, line = declared.where.rpartition(":")
-                    problems.append(Problem(path, f"{kind} '{key}' is declared as {declared.label!r} here but as "
-                                                  f"{label.value!r} in {graph.value}; use another key if they are different things",
-                                            int(line), None))
+                    problems.append(Problem(declared.path, f"{kind} '{key}' is declared as {declared.label!r} here but as "
+                                                           f"{label.value!r} in {graph.value}; use another key if they are different things",
+                                            declared.line, None))
         return problems
 
     def _write(self, change: GraphChange, files: list[SourceFile], gone: list[ox.NamedNode]) -> None:

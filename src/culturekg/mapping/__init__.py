@@ -6,7 +6,7 @@ from ..errors import Problem
 from ..iris import Minter, Registry
 from ..records.files import Parsed, SourceFile
 from . import reference
-from .context import Emitter, Index, Shared
+from .context import Emitter, Entry, Index
 from .events import map_event
 
 MAPPERS = {**reference.MAPPERS, "event": map_event}
@@ -21,7 +21,7 @@ def build_index(parsed: list[Parsed], skipped_events: list[SourceFile] = ()) -> 
     index = Index()
     problems: list[Problem] = []
     for file in skipped_events:
-        index.declare("event", file.stem, file.stem, f"{file.rel}:1")
+        index.declare("event", file.stem, file.stem, file.rel, 1)
     for item in parsed:
         if item.file.kind == "event":
             record = item.records[0]
@@ -29,7 +29,7 @@ def build_index(parsed: list[Parsed], skipped_events: list[SourceFile] = ()) -> 
         else:
             declarations = list(reference.declared(item))
         for kind, key, label, line in declarations:
-            problem = index.declare(kind, key, label, f"{item.file.rel}:{line}")
+            problem = index.declare(kind, key, label, item.file.rel, line)
             if problem is not None:
                 problems.append(problem)
     return index, problems
@@ -42,7 +42,7 @@ class Mapper:
         self.minter = Minter(base_iri)
         self.registry = Registry()
         self.index = index
-        self.shared: dict[tuple[str, str], Shared] = {}
+        self.shared: dict[tuple[str, str], Entry] = {}
         self.problems: list[Problem] = []
 
     def map(self, parsed: Parsed) -> Emitter:

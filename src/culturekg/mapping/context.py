@@ -25,8 +25,15 @@ NOUNS = {
 
 @dataclass(frozen=True)
 class Entry:
+    """A declared thing: its label, and the file and line that declare it."""
+
     label: str
-    where: str
+    path: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -35,12 +42,11 @@ class Index:
 
     entries: dict[str, dict[str, Entry]] = field(default_factory=lambda: {k: {} for k in NOUNS})
 
-    def declare(self, kind: str, key: str, label: str, where: str) -> Problem | None:
+    def declare(self, kind: str, key: str, label: str, path: str, line: int) -> Problem | None:
         known = self.entries[kind]
         if key in known:
-            path, _, line = where.rpartition(":")
-            return Problem(path, f"{NOUNS[kind]} '{key}' is defined twice: first at {known[key].where}", int(line) if line.isdigit() else None, "key")
-        known[key] = Entry(label, where)
+            return Problem(path, f"{NOUNS[kind]} '{key}' is defined twice: first at {known[key].where}", line, "key")
+        known[key] = Entry(label, path, line)
         return None
 
     def has(self, kind: str, key: str) -> bool:
@@ -57,19 +63,11 @@ class Index:
         return close
 
 
-@dataclass
-class Shared:
-    """A thing several files may declare (a venue, an area, a project): the same key must mean
-    the same thing everywhere, or it is a collision rather than a merge."""
-
-    label: str
-    where: str
-
 
 class Emitter:
     """Collects one file's triples; notes problems instead of raising so a batch reports them all."""
 
-    def __init__(self, minter: Minter, registry: Registry, index: Index, shared: dict[tuple[str, str], Shared],
+    def __init__(self, minter: Minter, registry: Registry, index: Index, shared: dict[tuple[str, str], Entry],
                  problems: list[Problem], path: str) -> None:
         self.minter = minter
         self.registry = registry
@@ -96,12 +94,12 @@ class Emitter:
         return iri
 
     def mint_shared(self, kind: str, key: str, label: str, line: int, field_name: str) -> ox.NamedNode:
-        """The IRI of a thing that other files may declare too, with the same name."""
+        """The IRI of a thing (a venue, an area, a project) that other files may declare too: the
+        same key must mean the same thing everywhere, or it is a collision rather than a merge."""
         iri = self.minter.iri(kind, key)
-        where = f"{self.path}:{line}"
         previous = self.shared.get((kind, key))
         if previous is None:
-            self.shared[(kind, key)] = Shared(label, where)
+            self.shared[(kind, key)] = Entry(label, self.path, line)
             self.mint(kind, key, f"{kind} {key}", line)
         elif previous.label.casefold() != label.casefold():
             self.fail(f"{kind} '{key}' is declared as {label!r} here but as {previous.label!r} at {previous.where}; "

@@ -211,10 +211,6 @@ class Rec(dict):
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
 
-    @property
-    def where(self) -> str:
-        return f"{self.path}:{self.line}"
-
 
 class Record(Check):
     """A mapping with known fields: each required one present, none unknown, every value checked."""
