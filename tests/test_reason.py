@@ -1,0 +1,167 @@
+"""reason(): HermiT through owlready2 over the ontology and data, and the `reason` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+from typer.testing import CliRunner
+
+from culturekg.cli import app
+from culturekg.reason import ReasoningUnavailable, reason, relevant_triples
+from culturekg.store import EmbeddedStore
+from culturekg.store.base import GraphChange
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology" / "culturekg.ttl"
+CKG = Namespace("https://w3id.org/culturekg/ontology#")
+ROLE = Namespace("https://w3id.org/culturekg/ontology/role/")
+EX = Namespace("https://example.org/")
+
+
+def _graph(*triples) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def _workshop() -> Graph:
+    """An event organised by a country, facilitated by a person: every assertion fits the ontology."""
+    return _graph(
+        (EX.event, RDF.type, CKG.TrainingWorkshop),
+        (EX.event, RDFS.label, Literal("Workshop", lang="en")),
+        (EX.event, CKG.startDate, Literal("2017-07-24", datatype=XSD.date)),
+        (EX.event, CKG.online, Literal(False)),
+        (EX.event, CKG.country, EX.KZ),
+        (EX.KZ, RDF.type, CKG.Country),
+        (EX.KZ, CKG.iso2, Literal("KZ")),
+        (EX.p1, RDF.type, CKG.Participation),
+        (EX.p1, CKG.event, EX.event),
+        (EX.p1, CKG.agent, EX.KZ),
+        (EX.p1, CKG.role, ROLE.organizer),
+        (EX.p2, CKG.event, EX.event),
+        (EX.p2, CKG.agent, EX.expert),
+        (EX.p2, CKG.role, ROLE.facilitator),
+        (EX.expert, RDF.type, CKG.Person),
+    )
+
+
+@pytest.fixture
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+def test_only_usable_triples_reach_the_reasoner(ontology: Graph):
+    data = _workshop()
+    data.add((EX.event, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")))  # class the ontology does not declare
+    kept = relevant_triples(ontology, data)
+    assert (EX.event, RDF.type, CKG.TrainingWorkshop) in kept
+    assert (EX.p1, CKG.role, ROLE.organizer) in kept
+    assert (EX.KZ, CKG.iso2, Literal("KZ")) in kept
+    assert (EX.event, CKG.online, Literal(False)) in kept
+    assert (EX.event, RDFS.label, Literal("Workshop", lang="en")) not in kept
+    assert (EX.event, CKG.startDate, Literal("2017-07-24", datatype=XSD.date)) not in kept
+    assert (EX.event, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")) not in kept
+    assert len(kept) == len(data) - 3
+
+
+def test_java_missing_is_a_clear_error(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReasoningUnavailable, match="Java was not found on PATH"):
+        reason(ONTOLOGY, _workshop())
+
+
+@pytest.mark.java
+def test_consistent_data_from_pyoxigraph_quads():
+    graph = ox.NamedNode("https://example.org/graph")
+    quads = [
+        ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), _to_ox(o), graph) for s, p, o in _workshop()
+    ]
+    report = reason(ONTOLOGY, quads)
+    assert report.consistent, report.lines()
+    assert report.unsatisfiable == ()
+    assert report.triples_given == 15 and report.triples_used == 13
+
+
+@pytest.mark.java
+def test_disjoint_classes_make_it_inconsistent_and_are_explained():
+    data = _workshop()
+    data.add((EX.expert, RDF.type, CKG.Ministry))
+    report = reason(ONTOLOGY, data)
+    assert not report.consistent
+    assert any("https://example.org/expert" in line and "person" in line and "organization" in line
+               for line in report.explanation), report.explanation
+    assert any("INCONSISTENT" in line for line in report.lines())
+
+
+@pytest.mark.java
+def test_two_roles_and_a_lower_case_iso_code_are_inconsistent():
+    data = _workshop()
+    data.add((EX.p1, CKG.role, ROLE.funder))
+    data.remove((EX.KZ, CKG.iso2, None))
+    data.add((EX.KZ, CKG.iso2, Literal("kz")))
+    report = reason(ONTOLOGY, data)
+    assert not report.consistent
+    text = "\n".join(report.explanation)
+    assert "several values for role" in text
+    assert "'kz'" in text
+
+
+@pytest.mark.java
+def test_range_makes_an_event_an_agent_which_is_inconsistent(tmp_path: Path):
+    """An event given as a participation's agent is inferred to be an agent, and events are not agents."""
+    nt = tmp_path / "data.nt"
+    _graph(
+        (EX.event, RDF.type, CKG.Event),
+        (EX.p, CKG.agent, EX.event),
+    ).serialize(nt, format="nt", encoding="utf-8")
+    report = reason(ONTOLOGY, nt)
+    assert not report.consistent
+    assert any("https://example.org/event" in line and "agent" in line for line in report.explanation)
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def _store_with(tmp_path: Path, data: Graph) -> Path:
+    path = tmp_path / "store"
+    store = EmbeddedStore(path)
+    triples = [ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), _to_ox(o)) for s, p, o in data]
+    store.apply(GraphChange(replace={ox.NamedNode("https://w3id.org/culturekg/graph/test"): triples}))
+    store.close()
+    return path
+
+
+def _run(tmp_path: Path, store: Path, env=None):
+    return CliRunner().invoke(app, ["--project", str(tmp_path), "--store", str(store), "reason"], env=env)
+
+
+@pytest.mark.java
+def test_command_exit_status_follows_consistency(tmp_path: Path):
+    good = _store_with(tmp_path / "good", _workshop())
+    result = _run(tmp_path, good)
+    assert result.exit_code == 0, result.output
+    assert "consistent" in result.output
+
+    bad_data = _workshop()
+    bad_data.add((EX.KZ, RDF.type, CKG.Organization))
+    bad = _store_with(tmp_path / "bad", bad_data)
+    result = _run(tmp_path, bad)
+    assert result.exit_code == 1, result.output
+    assert "INCONSISTENT" in result.output
+
+
+def test_command_without_java_exits_3(tmp_path: Path):
+    store = _store_with(tmp_path, _workshop())
+    result = _run(tmp_path, store, env={"PATH": str(tmp_path)})
+    assert result.exit_code == 3, result.output
+    assert "Java was not found" in result.output
