@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pycountry
 import pytest
+import yaml
 
 from culturekg.errors import RecordError
 from culturekg.refdata import countries, memberships, regions
@@ -124,10 +126,6 @@ def test_taxonomy_disagreeing_with_iso_is_refused(tmp_path):
 
 
 # --- consistency of the hand-written data ----------------------------------------------------------
-
-import re  # noqa: E402  (kept next to the tests that use it)
-
-import yaml  # noqa: E402
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 EVENTS = ROOT / "data" / "records" / "events"
