@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .iris import Minter
+from .mapping.ontology import ONTOLOGY_PATH
 from .store.base import GraphStore
 from .vocab import CKG_NS
 
@@ -12,8 +14,8 @@ PREFIX ckg: <https://w3id.org/culturekg/ontology#>
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {
   ?entity a ?class .
   FILTER(STRSTARTS(STR(?class), STR(ckg:)))
-  # Ontology individuals (roles, instrument kinds) are vocabulary, not data.
-  FILTER(!STRSTARTS(STR(?entity), STR(ckg:)))
+  # Individuals the ontology declares (roles, instrument kinds) are vocabulary, not data.
+  FILTER NOT EXISTS { GRAPH ?ontology { ?entity a ?class } }
 }
 GROUP BY ?class ORDER BY DESC(?n) ?class
 """
@@ -45,9 +47,11 @@ class GraphStats:
         }
 
 
-def graph_stats(store: GraphStore) -> GraphStats:
+def graph_stats(store: GraphStore, base_iri: str) -> GraphStats:
+    ontology = Minter(base_iri).graph(ONTOLOGY_PATH)
     per_class = tuple(
-        (row[0].value[len(CKG_NS):], int(row[1].value)) for row in store.select(_ENTITIES_PER_CLASS).rows
+        (row[0].value[len(CKG_NS):], int(row[1].value))
+        for row in store.select(_ENTITIES_PER_CLASS, {"ontology": ontology}).rows
     )
     files = tuple(row[0].value for row in store.select(_SOURCE_FILES).rows)
     return GraphStats(

@@ -69,7 +69,7 @@ def build(
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)
             raise typer.Exit(2)
-        stats = graph_stats(store)
+        stats = graph_stats(store, state.project.base_iri)
         violations = None
         if not skip_validation:
             with console.status("Validating against the shapes"):
@@ -116,7 +116,7 @@ def stats(
     """Print what the store holds: triples, named graphs, record files and entities per class."""
     store = ctx.obj.open_store(read_only=True)
     try:
-        result = graph_stats(store)
+        result = graph_stats(store, ctx.obj.project.base_iri)
     finally:
         store.close()
     if as_json:
