@@ -35,13 +35,22 @@ class GraphStats:
 
     @property
     def records(self) -> int:
-        return sum(1 for f in self.source_files if f.startswith("data/"))
+        """Event (and other) record files; reference tables are counted apart."""
+        return sum(1 for f in self.source_files if f.startswith("data/records/"))
+
+    @property
+    def reference_files(self) -> int:
+        # A CSV and its .meta.yaml sidecar make one reference table.
+        return sum(
+            1 for f in self.source_files if f.startswith("data/reference/") and not f.endswith(".meta.yaml")
+        )
 
     def as_dict(self) -> dict:
         return {
             "triples": self.triples,
             "named_graphs": self.named_graphs,
             "records": self.records,
+            "reference_files": self.reference_files,
             "source_files": list(self.source_files),
             "entities_per_class": dict(self.entities_per_class),
         }

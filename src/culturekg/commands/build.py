@@ -93,8 +93,8 @@ def build(
         out = Console()
         out.print(f"Store: {summary['store']}")
         out.print(
-            f"Records: {stats.records} files ({len(report.changed)} changed, {len(report.unchanged)} unchanged, "
-            f"{len(report.removed)} removed)"
+            f"Records: {stats.records} record files, {stats.reference_files} reference tables "
+            f"({len(report.changed)} files changed, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"
         )
         out.print(f"Triples: {stats.triples} in {stats.named_graphs} named graphs ({report.triples_written} written now)")
         out.print(_stats_table(stats, "Entities per class"))
@@ -123,7 +123,10 @@ def stats(
         typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
         return
     out = Console()
-    out.print(f"Triples: {result.triples} in {result.named_graphs} named graphs; {result.records} record files")
+    out.print(
+        f"Triples: {result.triples} in {result.named_graphs} named graphs; "
+        f"{result.records} record files, {result.reference_files} reference tables"
+    )
     out.print(_stats_table(result, "Entities per class"))
 
 
