@@ -15,12 +15,12 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+from SPARQLWrapper import ASK, CONSTRUCT, INSERT, JSON, N3, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
-from ..sparql import bind, check_local
+from ..sparql import QueryRefused, bind, check_local, is_update
 from .base import Bindings, GraphChange, QueryResult
 from .chunks import update_requests
 from .http import NETWORK_ERRORS, Auth, EndpointError, check_complete, failure, opener, send
@@ -43,7 +43,7 @@ class RemoteStore:
         timeout: float = 60.0,
         *,
         base_iri: str = DEFAULT_BASE_IRI,
-        chunk_triples: int = 2000,
+        chunk_triples: int = 500,
         page_rows: int = 5000,
         row_limit: int | None = None,
     ) -> None:
@@ -60,7 +60,8 @@ class RemoteStore:
         self.timeout = timeout
         self.graph_prefix = Minter(base_iri).graph("").value
         self.chunk_triples = chunk_triples
-        self.page_rows = min(page_rows, row_limit) if row_limit else page_rows
+        # Virtuoso flags an answer that reaches its limit as cut, even when nothing was left out.
+        self.page_rows = min(page_rows, row_limit - 1) if row_limit and row_limit > 1 else page_rows
         self.row_limit = row_limit
         self._graphs: set[ox.NamedNode] | None = None
         self._gsp = opener(gsp_url, auth) if gsp_url else None
@@ -91,11 +92,16 @@ class RemoteStore:
         # the project would use but that holds nothing yet.
         return self.graph_prefix + "meta"
 
-    def _send(self, text: str, *, update: bool = False, dataset: bool = True, rdf: bool = False) -> tuple[bytes, str]:
+    def _send(self, text: str, form: str, *, dataset: bool = True) -> tuple[bytes, str]:
+        """`form` is SELECT, ASK, CONSTRUCT or INSERT (any update)."""
+        update = form == INSERT
         url = self.update_url if update else self.query_url
         wrapper = self._wrapper(dataset=dataset and not update)
         wrapper.setQuery(text)
-        wrapper.setReturnFormat(N3 if rdf else JSON)
+        # SPARQLWrapper guesses the form from the first keyword it finds, which can be one inside an
+        # IRI or a name; the caller knows it, and it decides the URL and the Accept header.
+        wrapper.queryType = form
+        wrapper.setReturnFormat(N3 if form == CONSTRUCT else JSON)
         try:
             response = wrapper.query().response
             with response:
@@ -106,9 +112,11 @@ class RemoteStore:
         except NETWORK_ERRORS as exc:
             raise failure(url, exc) from exc
 
-    def _query(self, query: str, bindings: Bindings | None, *, dataset: bool = True, rdf: bool = False) -> tuple[bytes, str]:
+    def _query(self, query: str, bindings: Bindings | None, form: str, *, dataset: bool = True) -> tuple[bytes, str]:
         check_local(query)
-        return self._send(bind(query, bindings or {}), dataset=dataset, rdf=rdf)
+        if is_update(query):
+            raise QueryRefused("an update was given where a query was expected")
+        return self._send(bind(query, bindings or {}), form, dataset=dataset)
 
     # -- GraphStore -----------------------------------------------------------------------------
 
@@ -122,21 +130,21 @@ class RemoteStore:
         return self._select(query, bindings)
 
     def _select(self, query: str, bindings: Bindings | None, *, dataset: bool = True) -> QueryResult:
-        body, _ = self._query(query, bindings, dataset=dataset)
+        body, _ = self._query(query, bindings, SELECT, dataset=dataset)
         try:
             return parse_select(body)
         except ResultsFormatError as exc:
             raise EndpointError(f"{self.query_url}: {exc}") from exc
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        body, _ = self._query(query, bindings)
+        body, _ = self._query(query, bindings, ASK)
         try:
             return parse_ask(body)
         except ResultsFormatError as exc:
             raise EndpointError(f"{self.query_url}: {exc}") from exc
 
     def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
-        body, media_type = self._query(query, bindings, rdf=True)
+        body, media_type = self._query(query, bindings, CONSTRUCT)
         triples = list(self._parse_rdf(body, media_type, self.query_url))
         # Virtuoso cuts a CONSTRUCT at ResultSetMaxRows with no header to say so: an answer that
         # reaches the endpoint's row limit may be cut and is refused.
@@ -195,13 +203,13 @@ class RemoteStore:
             send(self._gsp, self._gsp_request("PUT", graph, body), self.timeout)
             return
         for text in update_requests(graph, triples, self.chunk_triples):
-            self._send(text, update=True)
+            self._send(text, INSERT)
 
     def _drop(self, graph: ox.NamedNode) -> None:
         if self._gsp is not None:
             send(self._gsp, self._gsp_request("DELETE", graph), self.timeout, accept_missing=True)
         else:
-            self._send(next(update_requests(graph, [], self.chunk_triples)), update=True)
+            self._send(next(update_requests(graph, [], self.chunk_triples)), INSERT)
 
     def _triples(self, graph: ox.NamedNode) -> Iterator[ox.Triple]:
         # Pages of SELECT, not a Graph Store GET or a CONSTRUCT: Virtuoso cuts both at its row limit
@@ -212,7 +220,7 @@ class RemoteStore:
         seen = 0
         while True:
             page_query = f"{_PAGE} LIMIT {int(self.page_rows)} OFFSET {int(seen)}"
-            body, _ = self._query(page_query, {"g": graph})
+            body, _ = self._query(page_query, {"g": graph}, SELECT)
             try:
                 page = parse_select(body, blank_nodes)
             except ResultsFormatError as exc:

@@ -1,0 +1,114 @@
+"""`culturekg push` (the build to a SPARQL endpoint) and `culturekg export` (the store as N-Quads).
+
+`endpoint_store` is the seam other commands use to read from an endpoint instead of the local
+store (`query run --endpoint URL`): credentials come from options or the environment
+(CULTUREKG_ENDPOINT_USER, CULTUREKG_ENDPOINT_PASSWORD, CULTUREKG_ENDPOINT_AUTH), never from code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import export as exporter
+from ..push import push as push_graphs
+from ..state import AppState
+from ..store.base import GraphStore
+from ..store.http import SCHEMES, EndpointError, resolve_auth
+from ..store.remote import RemoteStore
+
+DEFAULT_TIMEOUT_S = 60.0
+
+
+def endpoint_store(
+    state: AppState,
+    endpoint: str,
+    *,
+    update_url: str | None = None,
+    gsp_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    row_limit: int | None = None,
+) -> RemoteStore:
+    return RemoteStore(
+        endpoint,
+        update_url=update_url,
+        gsp_url=gsp_url,
+        auth=resolve_auth(user, password, auth),
+        timeout=timeout,
+        base_iri=state.project.base_iri,
+        row_limit=row_limit,
+    )
+
+
+def open_store(state: AppState, endpoint: str | None, *, read_only: bool = True) -> GraphStore:
+    """The endpoint when one is named (credentials from the environment), else the local store."""
+    if endpoint:
+        return endpoint_store(state, endpoint)
+    return state.open_store(read_only=read_only)
+
+
+def _fail(exc: EndpointError) -> None:
+    # An endpoint that is down or refuses is not bad input: exit status 3, as cli.py documents.
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(EndpointError.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("push")
+    def push(
+        ctx: typer.Context,
+        endpoint: str = typer.Option(..., "--endpoint", help="SPARQL 1.1 query URL of the endpoint."),
+        update_url: Optional[str] = typer.Option(None, "--update-url", help="SPARQL Update URL; default: the query URL."),
+        gsp_url: Optional[str] = typer.Option(None, "--gsp-url", help="Graph Store Protocol URL; without it graphs are written with SPARQL Update."),
+        user: Optional[str] = typer.Option(None, "--user", help="User name; default: $CULTUREKG_ENDPOINT_USER."),
+        password: Optional[str] = typer.Option(None, "--password", help="Password; default: $CULTUREKG_ENDPOINT_PASSWORD."),
+        auth: Optional[str] = typer.Option(None, "--auth", help=f"HTTP authentication: {' or '.join(SCHEMES)}; default: $CULTUREKG_ENDPOINT_AUTH or basic."),
+        timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout", min=0.001, help="Seconds any one request may take."),
+        everything: bool = typer.Option(False, "--all", help="Write every graph, not only those whose source changed."),
+        row_limit: Optional[int] = typer.Option(None, "--row-limit", min=1, help="Most rows the endpoint returns in one answer (Virtuoso: ResultSetMaxRows); reads page below it."),
+    ) -> None:
+        """Write the local build's named graphs (records, meta, ontology) to a SPARQL endpoint.
+
+        Only graphs whose source file changed since the last push are written; each write replaces
+        that graph alone. Graphs of deleted files are dropped from the endpoint.
+        """
+        state: AppState = ctx.obj
+        local = state.open_store(read_only=True)
+        try:
+            remote = endpoint_store(
+                state, endpoint, update_url=update_url, gsp_url=gsp_url,
+                user=user, password=password, auth=auth, timeout=timeout, row_limit=row_limit,
+            )
+            report = push_graphs(local, remote, state.project.base_iri, everything=everything)
+        except EndpointError as exc:
+            _fail(exc)
+        finally:
+            local.close()
+        typer.echo(report.summary())
+
+    @app.command("export")
+    def export(
+        ctx: typer.Context,
+        fmt: str = typer.Option("nquads", "--format", "-f", help=f"Output: {', '.join(exporter.FORMATS)}."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write; default: standard output."),
+        endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Export from this SPARQL endpoint instead of the local store."),
+    ) -> None:
+        """Every quad of the store (all named graphs), streamed, never held in memory."""
+        state: AppState = ctx.obj
+        exporter.rdf_format(fmt)
+        store = open_store(state, endpoint)
+        try:
+            if out is None:
+                exporter.write(store, sys.stdout.buffer, fmt)
+            else:
+                exporter.write_file(store, out, fmt)
+        except EndpointError as exc:
+            _fail(exc)
+        finally:
+            store.close()
