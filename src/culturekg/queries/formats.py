@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pyoxigraph as ox
 from rich.console import Console
@@ -58,7 +59,7 @@ def render(result: QueryResult, fmt: str, base_iri: str) -> str:
     if fmt == "markdown":
         return to_markdown(result, prefixes(base_iri))
     if fmt == "table":
-        return to_table(result, prefixes(base_iri))
+        return to_table(result, prefixes(base_iri), width=shutil.get_terminal_size((160, 24)).columns)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
