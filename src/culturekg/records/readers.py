@@ -67,9 +67,9 @@ class _YamlBuilder:
             result = LMap(line)
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TAG + "str":
+                key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if not isinstance(key, str):
                     raise _fail(self.path, f"mapping keys must be plain names, not {key_node.tag}", key_line)
-                key = key_node.value
                 if key in result:
                     raise _fail(self.path, f"key '{key}' given twice in one mapping (first on line {result.lines[key]})", key_line, key)
                 result.put(key, self.build(value_node), key_line)
@@ -81,7 +81,14 @@ class _YamlBuilder:
                 items.add(self.build(item), item.start_mark.line + 1)
             return items
         self._expect(node, *_SCALAR_TAGS)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.ScalarNode) -> Value:
         if node.tag in (_TAG + "str", _TAG + "timestamp"):
+            return node.value
+        # YAML 1.1 reads yes/no/on/off as booleans, so Norway's code NO or the language tag `no`
+        # would turn into False; as in YAML 1.2, only true and false are booleans here.
+        if node.tag == _TAG + "bool" and node.value.lower() not in ("true", "false"):
             return node.value
         # Called directly rather than through construct_object, which caches every node it sees.
         return self._constructor.yaml_constructors[node.tag](self._constructor, node)
