@@ -124,3 +124,23 @@ def test_overview_ontology_and_query_pages(tmp_path):
     assert 'id="Event"' in docs and 'id="role-facilitator"' in docs and "schema:Event" in docs
     queries = (out / "queries/index.html").read_text(encoding="utf-8")
     assert 'id="target-party-status"' in queries
+
+
+@pytest.mark.parametrize("name", ["../x.html", "id/../../x.html", "/etc/passwd", "id//x.html", "id/./x.html"])
+def test_staging_refuses_names_that_leave_the_release(tmp_path, name):
+    with pytest.raises(Exception, match="leaves the release folder"):
+        Staging(tmp_path).write(name, b"x")
+    assert not any(tmp_path.parent.glob("x.html"))
+
+
+def test_swap_refuses_a_symlinked_folder_in_the_release(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "release"
+    out.mkdir()
+    (out / "id").symlink_to(outside)
+    staging = Staging(out)
+    staging.write("id/event/x.html", b"page")
+    with pytest.raises(Exception, match="leaves the release folder"):
+        staging.commit()
+    assert not any(outside.rglob("*.html"))

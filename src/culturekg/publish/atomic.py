@@ -80,11 +80,13 @@ class Staging:
         self.root = out / f"{_STAGING_PREFIX}{uuid.uuid4().hex}"
 
     def path(self, relative: str) -> Path:
-        """Where a release file is staged; refuses any name that would land outside the staging folder."""
-        target = (self.root / relative).resolve()
-        if not target.is_relative_to(self.root.resolve()):
+        """Where a release file is staged; refuses any name that would land outside the staging folder.
+        The staging folder is new and only we write in it, so no symlink can be inside: a check of the
+        name itself is enough here (the swap checks the real paths in the release folder)."""
+        parts = relative.split("/")
+        if relative.startswith("/") or any(part in ("", ".", "..") for part in parts) or "\0" in relative:
             raise ConfigError(f"release file name {relative!r} leaves the release folder")
-        return target
+        return self.root.joinpath(*parts)
 
     def write(self, relative: str, data: bytes) -> Path:
         target = self.path(relative)
@@ -132,12 +134,19 @@ def recover(out: Path) -> list[str]:
 def _swap_in(staging: Path, out: Path) -> None:
     new = read_manifest(staging / MANIFEST)
     old = read_manifest(out / MANIFEST)
+    root = out.resolve()
+    checked: set[Path] = set()
     for name in sorted(new):
         source = staging / name
         if not source.exists():
             continue  # moved already by a swap that was interrupted
         target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in checked:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # A symlinked folder in the release could send a file elsewhere: check the real path.
+            if not target.parent.resolve().is_relative_to(root):
+                raise ConfigError(f"{target.parent}: leaves the release folder {out} (a symlink?); release not swapped in")
+            checked.add(target.parent)
         os.replace(source, target)
     for name in sorted(set(old) - set(new)):
         stale = (out / name).resolve()

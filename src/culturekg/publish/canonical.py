@@ -26,17 +26,18 @@ def triple_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
-def _lower_language(term: Term) -> Term:
+def _lower_language(quad: ox.Quad) -> ox.Quad:
     # Language tags are case-insensitive; parsers differ in the case they report.
-    if isinstance(term, ox.Literal) and term.language and term.language != term.language.lower():
-        return ox.Literal(term.value, language=term.language.lower())
-    return term
+    obj = quad.object
+    if isinstance(obj, ox.Literal) and obj.language and obj.language != obj.language.lower():
+        return ox.Quad(quad.subject, quad.predicate, ox.Literal(obj.value, language=obj.language.lower()), quad.graph_name)
+    return quad
 
 
 def canonical_quads(quads: Iterable[ox.Quad], *, fold_language_case: bool = False) -> list[ox.Quad]:
     """The quads with canonical blank-node labels, sorted by graph, subject, predicate, object."""
     if fold_language_case:
-        quads = (ox.Quad(q.subject, q.predicate, _lower_language(q.object), q.graph_name) for q in quads)
+        quads = map(_lower_language, quads)
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=quad_key)

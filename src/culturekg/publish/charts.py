@@ -17,10 +17,12 @@ _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#
 _NONE_COLOUR = "#9aa3ad"
 _FONT = 'font-family="sans-serif"'
 
+# Events only (not date ranges, posts or projects, which have start dates too); the ontology is in the store.
 _EVENTS_BY_YEAR = """
 PREFIX ckg: <https://w3id.org/culturekg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?event ?start ?convention WHERE {
-  ?event ckg:startDate ?start .
+  ?event a/rdfs:subClassOf* ckg:Event ; ckg:startDate ?start .
   OPTIONAL { ?event ckg:concernsConvention ?convention }
 }"""
 
@@ -75,7 +77,8 @@ def timeline(view: GraphView) -> str:
         counts[year][key].add(row["event"])
     if not counts:
         return '<p class="small">No dated events.</p>'
-    series = [c.value for c in conventions(view)] + [""]
+    present = {key for by_key in counts.values() for key in by_key}
+    series = [c.value for c in conventions(view) if c.value in present] + [""]
     colour = {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(series[:-1])}
     colour[""] = _NONE_COLOUR
     years = list(range(min(counts), max(counts) + 1))
@@ -133,10 +136,14 @@ def party_matrix(view: GraphView, linker: Linker) -> str:
         else:
             facts.setdefault(key, Status("party (date unknown)", PARTY))
     complete = {r["convention"].value: r["asOf"] for r in view.select(_COMPLETE_LISTS)}
+    # A convention without any membership fact would be a column of "unknown": leave it out.
+    with_facts = {c for _, c in facts} | set(complete)
+    convs = [c for c in convs if c.value in with_facts]
     states = sorted({s for s, _ in facts}, key=lambda s: view.label(ox.NamedNode(s)))
     if not states or not convs:
         return '<p class="small">No membership facts.</p>'
-    row_h, label_w, col_w, head = 18, 200, 110, 46
+    row_h, label_w, head = 18, 200, 46
+    col_w = max(110, 7 * max(len(_short(view, c)) for c in convs) + 12)
     width, height = label_w + col_w * len(convs) + 10, head + row_h * len(states) + 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Party status by country and convention" {_FONT} font-size="11">']
     for j, conv in enumerate(convs):

@@ -10,7 +10,6 @@ path, is replaced by `~~` and its SHA-256 (neither form can come out of the byte
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 
 PAGE_ROOTS = ("id", "graph")
@@ -44,9 +43,15 @@ def page_stem(iri: str, base_iri: str) -> str | None:
 
 
 def relative_href(from_file: str, to_file: str) -> str:
-    """A relative link between two release files (both relative to the release root, '/'-separated).
-    Encoded names hold only URL-safe characters, so the path needs no further escaping."""
-    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+    """A relative link between two release files (both relative to the release root, '/'-separated,
+    without '.' or '..' segments). Encoded names hold only URL-safe characters, so the path needs no
+    further escaping. (posixpath.relpath does the same but looks at the file system: slow for many pages.)"""
+    here = from_file.split("/")[:-1]
+    there = to_file.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 _VOCABULARY_NAMESPACES = (
