@@ -113,7 +113,7 @@ def _links(em: Emitter, event: ox.NamedNode, record: Rec) -> None:
     for basis in sorted(bases):
         em.add(event, CKG.conventionBasis, plain(basis))
     if "attendance" in record:
-        em.add(event, CKG.attendance, ox.Literal(str(record["attendance"]), datatype=XSD.nonNegativeInteger))
+        em.add(event, CKG.attendance, ox.Literal(str(record["attendance"]), datatype=XSD.integer))
 
 
 def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: Rec, index: int) -> None:
@@ -151,7 +151,7 @@ def _group(em: Emitter, event_key: str, group: Rec, field_prefix: str) -> tuple[
     em.link(node, CKG.sector, "sector", group, "sector", f"{field_prefix}.group.sector")
     em.link(node, CKG.country, "country", group, "country", f"{field_prefix}.group.country")
     if "count" in group:
-        em.add(node, CKG.headCount, ox.Literal(str(group["count"]), datatype=XSD.nonNegativeInteger))
+        em.add(node, CKG.headCount, ox.Literal(str(group["count"]), datatype=XSD.integer))
     return node, f"group-{key}", group["label"]
 
 
