@@ -105,3 +105,9 @@ def test_errors_exit_with_status_2_and_a_message(project):
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert "error: query facilitators-in-several-countries: parameter 'minCountries' (xsd:integer): 'lots' is not an integer" in done.stderr
+
+
+def test_missing_store_says_how_to_make_one(tmp_path):
+    (tmp_path / "data").mkdir()
+    result = CliRunner().invoke(app, ["--project", str(tmp_path), "query", "run", "topics-per-year"])
+    assert "no store there yet; run `culturekg build` first" in str(result.exception)

@@ -6,11 +6,20 @@ from typing import List
 
 import typer
 
+from ..errors import ConfigError
 from ..iris import Minter
 from ..queries.catalogue import find, get
 from ..queries.formats import FORMATS, render
 from ..queries.runner import parse_assignments, run
 from ..state import AppState
+from ..store import EmbeddedStore
+
+
+def _open_store(state: AppState) -> EmbeddedStore:
+    # A missing store is the usual first-run mistake; the engine's own message would not say what to do.
+    if not state.resolved_store_path.is_dir():
+        raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
+    return state.open_store(read_only=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +59,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
         query = get(state.project.queries_dir, name)
         values = parse_assignments(param)
-        store = state.open_store(read_only=True)
+        store = _open_store(state)
         try:
             result = run(store, query, values, minter=Minter(state.project.base_iri))
         finally:
@@ -62,7 +71,7 @@ def register(app: typer.Typer) -> None:
         """Run every *-violation query; exit status 1 when any returns rows."""
         state: AppState = ctx.obj
         checks = [q for q in find(state.project.queries_dir).values() if q.is_violation]
-        store = state.open_store(read_only=True)
+        store = _open_store(state)
         failed = 0
         try:
             for query in checks:
