@@ -90,12 +90,12 @@ def test_check_passes_on_clean_data_and_fails_on_violations(project):
     root, culture, violations = project
     clean = invoke(root, culture, "check")
     assert clean.exit_code == 0, clean.output
-    assert "3 check(s), 0 with violations" in clean.output
+    assert "4 check(s), 0 with violations" in clean.output
     dirty = invoke(root, violations, "check")
     assert dirty.exit_code == 1
     assert "FAIL facilitator-not-person-violation: 2 row(s)" in dirty.output
     assert "FAIL membership-dates-violation: 2 row(s)" in dirty.output
-    assert "3 check(s), 3 with violations" in dirty.output
+    assert "4 check(s), 4 with violations" in dirty.output
 
 
 def test_errors_exit_with_status_2_and_a_message(project):
