@@ -76,7 +76,9 @@ class RemoteStore:
         wrapper.setMethod(POST)
         # Only content negotiation: no vendor format= / output= parameters.
         wrapper.setOnlyConneg(True)
-        wrapper.setTimeout(self.timeout)
+        # Not setTimeout: it truncates to whole seconds, and a timeout under one second would
+        # become 0, which SPARQLWrapper takes as "no timeout".
+        wrapper.timeout = self.timeout
         if self.auth is not None:
             wrapper.setHTTPAuth(self.auth.scheme.upper())
             wrapper.setCredentials(self.auth.user, self.auth.password, realm=self.auth.realm)
