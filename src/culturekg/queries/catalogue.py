@@ -26,9 +26,9 @@ from .params import TYPES, ParamValueError, to_term
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VIOLATION_SUFFIX = "-violation"
+# Each of these is given exactly once; `param` any number of times.
 REQUIRED_KEYS = ("title", "question", "keywords")
-SINGLE_KEYS = (*REQUIRED_KEYS,)
-KEYS = (*SINGLE_KEYS, "param")
+KEYS = (*REQUIRED_KEYS, "param")
 
 _LINE_RE = re.compile(r"^#(?: (?P<key>[A-Za-z][A-Za-z_-]*):(?P<value>.*))?$")
 _CONTINUATION_RE = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
@@ -126,7 +126,7 @@ def _parse_header(text: str, shown: str) -> tuple[dict[str, str], list[Param], l
             break
         line = line.rstrip()
         continuation = _CONTINUATION_RE.match(line)
-        if continuation and previous in SINGLE_KEYS:
+        if continuation and previous in REQUIRED_KEYS:
             fields[previous] += " " + continuation["value"].strip()
             continue
         match = _LINE_RE.match(line)
