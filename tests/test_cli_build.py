@@ -1,0 +1,81 @@
+"""`culturekg build` and `culturekg stats` on the miniature project, through the real command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from culturekg.cli import app
+from culturekg.store import EmbeddedStore
+
+FIXTURES = Path(__file__).parent / "fixtures" / "records"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    return root
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_build_prints_counts_and_exits_zero(project: Path) -> None:
+    result = run("--project", str(project), "build", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    events = sorted(p.name for p in (project / "data/records/events").iterdir())
+    assert summary["records"] == len(events)
+    assert summary["validation"]["violations"] == 0
+    assert summary["triples"] > 0 and summary["triples"] == summary["triples_written"]
+    assert summary["files_changed"] == summary["files_read"]
+    assert summary["entities_per_class"]["Country"] >= 1
+    # Roles are vocabulary from the ontology, not data entities.
+    assert "Role" not in summary["entities_per_class"]
+
+
+def test_second_build_writes_nothing(project: Path) -> None:
+    first = json.loads(run("--project", str(project), "build", "--json").stdout)
+    second = json.loads(run("--project", str(project), "build", "--json").stdout)
+    assert second["triples_written"] == 0
+    assert second["files_changed"] == 0
+    assert second["triples"] == first["triples"]
+
+
+def test_bad_record_exits_two_and_keeps_the_store(project: Path) -> None:
+    assert run("--project", str(project), "build", "--no-validate").exit_code == 0
+    store = EmbeddedStore(project / ".culturekg" / "store", read_only=True)
+    before = {str(q) for q in store.quads()}
+    store.close()
+
+    shutil.copytree(FIXTURES / "bad" / "unknown-country" / "data", project / "data", dirs_exist_ok=True)
+    result = run("--project", str(project), "build")
+    assert result.exit_code == 2
+    assert "unknown-country.yaml" in result.stderr
+    assert "No change was written" in result.stderr
+
+    store = EmbeddedStore(project / ".culturekg" / "store", read_only=True)
+    after = {str(q) for q in store.quads()}
+    store.close()
+    assert after == before
+
+
+def test_stats_reads_what_build_wrote(project: Path) -> None:
+    built = json.loads(run("--project", str(project), "build", "--json", "--no-validate").stdout)
+    result = run("--project", str(project), "stats", "--json")
+    assert result.exit_code == 0
+    stats = json.loads(result.stdout)
+    assert stats["triples"] == built["triples"]
+    assert stats["entities_per_class"] == built["entities_per_class"]
+
+
+def test_every_command_has_help() -> None:
+    for command in ("build", "stats"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
