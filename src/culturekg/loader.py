@@ -13,7 +13,8 @@ deleted event may break records that did not change; only changed files are writ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -25,11 +26,13 @@ from .mapping.context import Entry
 from .mapping.ontology import ONTOLOGY_PATH, ontology_triples
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
-from .records.files import Parsed, SourceFile, discover, read_all
+from .mapping.spill import Spill
+from .records.files import Parsed, SourceFile, discover, read_all, read_file
 from .store.base import GraphChange, GraphStore
 from .vocab import PREFIXES, RDFS
 
-EVENTS_DIR = "data/records/events/"
+# About 40 MB of triples per write: memory stays flat however many records a load writes.
+BATCH_TRIPLES = 100_000
 
 # progress(stage, done, total): stage is "read", "map" or "write".
 Progress = Callable[[str, int, int], None]
@@ -75,6 +78,8 @@ class _Load:
         self.meta = StoredMeta.read(store, self.minter.meta_graph)
         self.present = store.named_graphs()
         self.report = LoadReport()
+        # Graphs this load (re)writes, with where they come from.
+        self.sources: dict[ox.NamedNode, GraphSource] = {}
 
     def unchanged(self, graph: ox.NamedNode, sha256: str) -> bool:
         return self.meta.sha256(graph) == sha256 and graph in self.present
@@ -86,58 +91,58 @@ class _Load:
         gone = sorted((g for g in self.meta.triples if g not in current), key=lambda g: g.value)
         fresh = {f.rel for f in files if not self.unchanged(graph_of[f.rel], f.sha256)}
         fast = not full and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
-        skipped = [f for f in files if fast and f.kind == "event" and f.rel not in fresh]
-        skipped_rels = {f.rel for f in skipped}
-        to_read = [f for f in files if f.rel not in skipped_rels]
-
-        parsed, read_problems = read_all(to_read, self.progress)
-        problems += read_problems
+        events = [f for f in files if f.kind == "event"]
+        to_read = [f for f in files if f.kind != "event" or not fast or f.rel in fresh]
         self.report.files_read = [f.rel for f in to_read]
-        index, index_problems = build_index(parsed, skipped_events=skipped)
-        problems += index_problems
-        failed = {p.path for p in problems}
-        if any(not path.startswith(EVENTS_DIR) for path in failed):
-            # With a reference file unread, every record naming its keys would look wrong too.
-            raise RecordError(problems)
-        # Only event records failed: map the rest anyway, so one run reports every problem.
-        mapper = Mapper(self.project.base_iri, index)
-        change = GraphChange()
-        sources: dict[ox.NamedNode, GraphSource] = {}
-        usable = [item for item in parsed if item.file.rel not in failed]
-        for number, item in enumerate(usable, start=1):
-            # Mapping a file whose graph stays as it is still checks its references and IRIs.
-            emitter = mapper.map(item)
-            if item.file.rel in fresh:
-                change.replace[graph_of[item.file.rel]] = emitter.triples
-                sources[graph_of[item.file.rel]] = _graph_source(item, graph_of[item.file.rel])
-            self.progress("map", number, len(usable))
-        problems += mapper.problems
-        if fast:
-            problems += self._shared_conflicts(mapper.shared, set(change.replace))
-        if problems:
-            raise RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
 
-        self._ontology(change, sources)
-        change.drop.update(gone)
-        if change.replace or change.drop or self.minter.meta_graph not in self.present:
-            change.replace[self.minter.meta_graph] = self._meta(sources, current, gone)
-        self._write(change, files, gone)
+        # Reference files first: every record is resolved against them. Event keys are their
+        # file names (the check makes sure), so events need not be read to be referred to.
+        reference, read_problems = read_all([f for f in to_read if f.kind != "event"])
+        problems += read_problems
+        index, index_problems = build_index(reference, events)
+        problems += index_problems
+        if problems:
+            # With a reference file unread, every record naming its keys would look wrong too:
+            # check the records' own form only.
+            for _ in self._parsed([], to_read, problems):
+                pass
+            raise RecordError(problems)
+        mapper = Mapper(self.project.base_iri, index)
+        spill = Spill()
+        try:
+            for number, item in enumerate(self._parsed(reference, to_read, problems), start=1):
+                # Mapping a file whose graph stays as it is still checks its references and IRIs.
+                emitter = mapper.map(item)
+                if item.file.rel in fresh:
+                    graph = graph_of[item.file.rel]
+                    spill.add(graph, emitter.triples)
+                    self.sources[graph] = GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls))
+                self.progress("map", number, len(to_read))
+            problems += mapper.problems
+            if fast:
+                problems += self._shared_conflicts(mapper.shared, spill.graphs)
+            if problems:
+                raise RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
+            self._write(spill, files, current, gone)
+        finally:
+            spill.close()
         return self.report
 
-    def _ontology(self, change: GraphChange, sources: dict[ox.NamedNode, GraphSource]) -> None:
-        path = self.project.ontology_file
-        ontology = SourceFile(path, ONTOLOGY_PATH, "ontology")
-        graph = self.minter.graph(ONTOLOGY_PATH)
-        if not self.unchanged(graph, ontology.sha256):
-            change.replace[graph] = ontology_triples(path, ontology.sha256)
-            sources[graph] = GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256)
-            self.report.files_read.append(ONTOLOGY_PATH)
+    def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
+        """The reference files, then each event record as it is read: one record in memory at a time."""
+        yield from reference
+        for number, file in enumerate(to_read, start=1):
+            if file.kind == "event":
+                parsed, file_problems = read_file(file)
+                problems += file_problems
+                if parsed is not None:
+                    yield parsed
+            self.progress("read", number, len(to_read))
 
-    def _meta(self, sources: dict[ox.NamedNode, GraphSource], current: set[ox.NamedNode],
-              gone: list[ox.NamedNode]) -> list[ox.Triple]:
+    def _meta(self, current: set[ox.NamedNode]) -> list[ox.Triple]:
         """The meta graph after this load: new entries for rewritten graphs, the old ones for the rest."""
-        kept = [t for g, triples in self.meta.triples.items() if g in current and g not in sources for t in triples]
-        return kept + meta_triples(sources[g] for g in sorted(sources, key=lambda g: g.value))
+        kept = [t for g, triples in self.meta.triples.items() if g in current and g not in self.sources for t in triples]
+        return kept + meta_triples(self.sources[g] for g in sorted(self.sources, key=lambda g: g.value))
 
     def _shared_conflicts(self, shared: dict[tuple[str, str], Entry], rewritten: set[ox.NamedNode]) -> list[Problem]:
         """A venue, area or project a changed record declares must keep the name that unchanged
@@ -153,22 +158,35 @@ class _Load:
                                             declared.line, None))
         return problems
 
-    def _write(self, change: GraphChange, files: list[SourceFile], gone: list[ox.NamedNode]) -> None:
+    def _write(self, spill: Spill, files: list[SourceFile], current: set[ox.NamedNode], gone: list[ox.NamedNode]) -> None:
+        """Drops and the ontology first, then the records' graphs in batches, the meta graph last:
+        a load cut short leaves no checksum for a graph it did not finish, so the next load redoes it."""
+        first = GraphChange(drop=set(gone))
+        ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
+        graph = self.minter.graph(ONTOLOGY_PATH)
+        if not self.unchanged(graph, ontology.sha256):
+            first.replace[graph] = ontology_triples(ontology.path, ontology.sha256)
+            self.sources[graph] = GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256)
+            self.report.files_read.append(ONTOLOGY_PATH)
+        total = spill.triples + first.triple_count()
+        changes = chain([first], (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES)))
+        written = 0
+        self.progress("write", 0, total)
+        for change in changes:
+            if change.replace or change.drop:
+                self.store.apply(change)
+                written += change.triple_count()
+                self.progress("write", written, total)
+        if self.sources or gone or self.minter.meta_graph not in self.present:
+            meta = self._meta(current)
+            self.store.apply(GraphChange(replace={self.minter.meta_graph: meta}))
+            written += len(meta)
         report = self.report
-        rewritten = set(change.replace)
-        for file in files:
-            (report.changed if self.minter.graph(file.rel) in rewritten else report.unchanged).append(file.rel)
-        (report.changed if self.minter.graph(ONTOLOGY_PATH) in rewritten else report.unchanged).append(ONTOLOGY_PATH)
+        for rel in [f.rel for f in files] + [ONTOLOGY_PATH]:
+            (report.changed if self.minter.graph(rel) in self.sources else report.unchanged).append(rel)
         report.removed = sorted(path for g in gone for path in self.meta.files(g)[:1])
-        report.triples_written = change.triple_count()
-        self.progress("write", 0, report.triples_written)
-        self.store.apply(change)
-        self.progress("write", report.triples_written, report.triples_written)
+        report.triples_written = written
         report.entities = _entities(self.store, self.minter)
-
-
-def _graph_source(item: Parsed, graph: ox.NamedNode) -> GraphSource:
-    return GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls))
 
 
 _ENTITIES = """

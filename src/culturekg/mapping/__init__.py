@@ -12,26 +12,20 @@ from .events import map_event
 MAPPERS = {**reference.MAPPERS, "event": map_event}
 
 
-def build_index(parsed: list[Parsed], skipped_events: list[SourceFile] = ()) -> tuple[Index, list[Problem]]:
+def build_index(parsed: list[Parsed], events: list[SourceFile]) -> tuple[Index, list[Problem]]:
     """The keys all files declare; a key declared twice is a problem naming both places.
 
-    `skipped_events` were checked by an earlier load and not read now: their keys are their file
-    names (the check made sure), which is all other records need of them.
+    An event's key is its file name (the format check makes sure), so event records are indexed
+    without being read.
     """
     index = Index()
     problems: list[Problem] = []
-    for file in skipped_events:
-        index.declare("event", file.stem, file.stem, file.rel, 1)
-    for item in parsed:
-        if item.file.kind == "event":
-            record = item.records[0]
-            declarations = [("event", record["key"], record["title"].get("en") or next(iter(record["title"].values())), record.line)]
-        else:
-            declarations = list(reference.declared(item))
-        for kind, key, label, line in declarations:
-            problem = index.declare(kind, key, label, item.file.rel, line)
-            if problem is not None:
-                problems.append(problem)
+    declarations = [(item.file.rel, declared) for item in parsed for declared in reference.declared(item)]
+    declarations += [(file.rel, ("event", file.stem, file.stem, 1)) for file in events]
+    for rel, (kind, key, label, line) in declarations:
+        problem = index.declare(kind, key, label, rel, line)
+        if problem is not None:
+            problems.append(problem)
     return index, problems
 
 
