@@ -11,7 +11,9 @@ from rdflib.namespace import RDF, RDFS, XSD
 from typer.testing import CliRunner
 
 from culturekg.cli import app
-from culturekg.reason import ReasoningUnavailable, reason, relevant_triples
+from culturekg.loader import load
+from culturekg.project import load_project
+from culturekg.reason import ReasoningUnavailable, explain_inconsistency, reason, relevant_triples
 from culturekg.store import EmbeddedStore
 from culturekg.store.base import GraphChange
 
@@ -165,3 +167,29 @@ def test_command_without_java_exits_3(tmp_path: Path):
     result = _run(tmp_path, store, env={"PATH": str(tmp_path)})
     assert result.exit_code == 3, result.output
     assert "Java was not found" in result.output
+
+
+def test_explanations_name_range_and_pattern_clashes(ontology: Graph):
+    """The plain-words explanation is computed without HermiT, so it is checked here directly."""
+    data = _graph(
+        (EX.c, CKG.title, Literal("Head of unit", lang="en")),
+        (EX.c, CKG.shortName, Literal("2005 Convention", lang="en")),
+        (EX.s, CKG.url, Literal("https://example.org/")),
+        (EX.KZ, CKG.m49Code, Literal("0398")),
+    )
+    text = "\n".join(explain_inconsistency(ontology, data))
+    assert "'Head of unit'@en" in text
+    assert "2005 Convention" not in text, "a language-tagged short name fits rdf:PlainLiteral"
+    assert "'https://example.org/'" in text and "anyURI" in text
+    assert "'0398'" in text and "[0-9]{3}" in text
+
+
+@pytest.mark.java
+def test_the_shipped_records_are_consistent_with_the_ontology(tmp_path: Path):
+    """End to end: the project's own data/ loaded as the loader loads it, then reasoned over."""
+    project = load_project(ROOT)
+    store = EmbeddedStore(None)
+    load(project, store, full=True)
+    report = reason(ONTOLOGY, store.quads())
+    assert report.consistent, report.lines()
+    assert report.triples_used > 1000

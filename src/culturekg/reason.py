@@ -186,6 +186,11 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
             if literal_clash or named_clash:
                 shown = ", ".join(sorted(str(v) for v in vals))
                 reasons.append(f"{s} has several values for {_label(ontology, p)} ({shown}), which allows only one")
+    for p, expected in _named_ranges(ontology).items():
+        for s, o in data.subject_objects(p):
+            if isinstance(o, Literal) and not _fits(o, expected):
+                shown = f"{str(o)!r}@{o.language}" if o.language else f"{str(o)!r} ({o.datatype or XSD.string})"
+                reasons.append(f"{s} has {_label(ontology, p)} {shown}, which is not a value of its range {expected}")
     for p, pattern in _pattern_ranges(ontology).items():
         for s, o in data.subject_objects(p):
             # XML Schema patterns are anchored at both ends, hence fullmatch.
@@ -231,6 +236,38 @@ def _disjoint_pairs(ontology: Graph) -> set[tuple[URIRef, URIRef]]:
         members = list(Collection(ontology, ontology.value(node, OWL.members)))
         pairs.update(tuple(sorted(pair)) for pair in combinations(members, 2))
     return pairs
+
+
+_FAMILIES = {
+    "text": {XSD.string, XSD.normalizedString, XSD.token, XSD.language, XSD.Name, XSD.NCName, XSD.NMTOKEN},
+    "number": {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger,
+               XSD.negativeInteger, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.unsignedInt, XSD.unsignedLong,
+               XSD.unsignedShort, XSD.unsignedByte, XSD.decimal},
+    "uri": {XSD.anyURI},
+    "boolean": {XSD.boolean},
+}
+
+
+def _family(datatype: URIRef) -> str | None:
+    return next((name for name, members in _FAMILIES.items() if datatype in members), None)
+
+
+def _fits(literal: Literal, expected: URIRef) -> bool:
+    """Whether the literal can be in the range's value space; only clear clashes count (the value
+    spaces of OWL 2: a language-tagged string is not an xsd:string, an xsd:string is not an xsd:anyURI)."""
+    if expected in (RDF.PlainLiteral, RDFS.Literal):
+        return True
+    if literal.language:
+        return expected == RDF.langString
+    wanted = _family(expected)
+    return wanted is None or _family(literal.datatype or XSD.string) in (wanted, None)
+
+
+def _named_ranges(ontology: Graph) -> dict[URIRef, URIRef]:
+    return {
+        p: r for p, r in ontology.subject_objects(RDFS.range)
+        if isinstance(r, URIRef) and (p, RDF.type, OWL.DatatypeProperty) in ontology
+    }
 
 
 def _pattern_ranges(ontology: Graph) -> dict[URIRef, str]:
@@ -291,5 +328,8 @@ def _from_ox(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        # RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib does not, so keep rdflib's plain form.
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"cannot reason over RDF term {term!r}")
