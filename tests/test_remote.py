@@ -160,14 +160,24 @@ def test_stored_query_gives_the_same_answer(name, params, pushed):
     query = find(ROOT / "queries")[name]
     minter = Minter(DEFAULT_BASE_IRI)
     expected, got = answer(local, query, params, minter), answer(remote, query, params, minter)
-    if got != expected and server == "virtuoso" and uses_transitive_path(query.text):
-        pytest.xfail(VIRTUOSO_PATH_BUG)
+    if got != expected and server == "virtuoso":
+        if uses_transitive_path(query.text):
+            pytest.xfail(VIRTUOSO_PATH_BUG)
+        if name in VIRTUOSO_KNOWN:
+            pytest.xfail("Virtuoso: " + VIRTUOSO_KNOWN[name])
     assert got == expected
 
 
-# Virtuoso 7 evaluates a `*` or `+` property path wrongly once the query names its dataset
+VIRTUOSO_KNOWN: dict[str, str] = yaml.safe_load(
+    (ROOT / "tests" / "fixtures" / "remote" / "virtuoso-known-differences.yaml").read_text(encoding="utf-8")
+)
+
+
+# Virtuoso 7.2 evaluates `*` and `+` property paths wrongly once the query names its dataset
 # (default-graph-uri, FROM): openlink/virtuoso-opensource issue 127, open since 2014. Naming the
 # dataset is what keeps Virtuoso's system graphs and other projects' graphs out of the answers.
+# Copying every graph into one default graph fixed some path queries but broke others that have
+# no path (OPTIONAL with FILTER(!BOUND)), so the answers that differ stay marked here.
 VIRTUOSO_PATH_BUG = "Virtuoso issue 127: transitive property paths under a named dataset miss solutions"
 
 
@@ -262,12 +272,20 @@ def test_repush_replaces_only_the_changed_graph(server, mode, request, tmp_path)
     changed_remote = Counter(comparable_quad(q) for q in fresh.quads(changed))
     assert changed_remote == Counter(comparable_quad(q) for q in local.quads(changed))
     assert any(q.object.value == NEW_TITLE for q in fresh.quads(changed))
+    # What queries see follows the change too.
+    assert titles(fresh) >= {NEW_TITLE} and "Felt carpet exhibition" not in titles(fresh)
 
     changed_file.unlink()
     load(project, local)
     third = push(local, remote, base)
     assert third.plan.drop == [changed]
     assert changed not in remote_store(endpoint, mode, base).named_graphs()
+    assert NEW_TITLE not in titles(remote_store(endpoint, mode, base))
+
+
+def titles(store) -> set[str]:
+    result = store.select("SELECT ?title WHERE { ?event a ?type ; <http://www.w3.org/2000/01/rdf-schema#label> ?title }")
+    return {row[0].value for row in result.rows}
 
 
 # -- Virtuoso's row limit ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -12,10 +12,15 @@ from ..queries.catalogue import find, get
 from ..queries.formats import FORMATS, render
 from ..queries.runner import parse_assignments, run
 from ..state import AppState
-from ..store import EmbeddedStore
+from ..store.base import GraphStore
+from .remote import endpoint_store
+
+ENDPOINT_HELP = "Run on this SPARQL endpoint instead of the local store (credentials: CULTUREKG_ENDPOINT_USER/_PASSWORD/_AUTH)."
 
 
-def _open_store(state: AppState) -> EmbeddedStore:
+def _open_store(state: AppState, endpoint: str | None = None) -> GraphStore:
+    if endpoint:
+        return endpoint_store(state, endpoint)
     # A missing store is the usual first-run mistake; the engine's own message would not say what to do.
     if not state.resolved_store_path.is_dir():
         raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
@@ -52,6 +57,7 @@ def register(app: typer.Typer) -> None:
         name: str = typer.Argument(..., help="Query name (file name without .rq)."),
         param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeat for several parameters."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: " + ", ".join(FORMATS) + "."),
+        endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
     ) -> None:
         """Run one stored query on the store and print its answer."""
         state: AppState = ctx.obj
@@ -59,7 +65,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
         query = get(state.project.queries_dir, name)
         values = parse_assignments(param)
-        store = _open_store(state)
+        store = _open_store(state, endpoint)
         try:
             result = run(store, query, values, minter=Minter(state.project.base_iri))
         finally:
@@ -67,11 +73,14 @@ def register(app: typer.Typer) -> None:
         typer.echo(render(result, fmt, state.project.base_iri), nl=False)
 
     @sub.command("check")
-    def check(ctx: typer.Context) -> None:
+    def check(
+        ctx: typer.Context,
+        endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    ) -> None:
         """Run every *-violation query; exit status 1 when any returns rows."""
         state: AppState = ctx.obj
         checks = [q for q in find(state.project.queries_dir).values() if q.is_violation]
-        store = _open_store(state)
+        store = _open_store(state, endpoint)
         failed = 0
         try:
             for query in checks:
