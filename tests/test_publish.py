@@ -157,8 +157,10 @@ def test_literal_a_format_cannot_carry_names_the_entity_and_keeps_the_old_releas
 def test_a_dump_that_does_not_read_back_stops_the_release(tmp_path, monkeypatch):
     real = dumps_module.serialize
 
-    def lossy(fmt, quads, base_iri):
-        return real(fmt, quads[:-1] if fmt.extension == "ttl" else quads, base_iri)
+    def lossy(fmt, snapshot, base_iri):
+        if fmt.extension == "ttl":
+            return ox.serialize(snapshot.triples[:-1], format=ox.RdfFormat.TURTLE)
+        return real(fmt, snapshot, base_iri)
 
     monkeypatch.setattr("culturekg.publish.release.serialize", lossy)
     with pytest.raises(DumpMismatch, match="culturekg.ttl.*1 statements missing"):

@@ -42,7 +42,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 def gzip_bytes(data: bytes) -> bytes:
     """gzip without a timestamp or file name in the header, so equal input gives equal bytes."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as handle:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as handle:
         handle.write(data)
     return buffer.getvalue()
 

@@ -1,17 +1,18 @@
 """The whole graph in six formats, each also gzipped.
 
 pyoxigraph writes N-Triples, N-Quads, Turtle, TriG and RDF/XML (fast); JSON-LD comes from
-`jsonld.py`. Input is the canonical sorted quad list, so output bytes depend only on the graph.
+`jsonld.py`. Input is a Snapshot (canonical, sorted), so output bytes depend only on the graph.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pyoxigraph as ox
 
 from . import jsonld
-from .canonical import union_triples
+from .canonical import canonical_quads, parsed_triples, union_ntriples
 from .limits import check_xml
 
 
@@ -34,20 +35,43 @@ FORMATS: tuple[DumpFormat, ...] = (
 )
 
 
+class Snapshot:
+    """The graph as the release writes it: canonical quads in order, and the union of their triples."""
+
+    def __init__(self, quads) -> None:
+        self.quads: list[ox.Quad] = canonical_quads(quads)
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """Distinct triples of all graphs, sorted N-Triples (this is the N-Triples dump)."""
+        return union_ntriples(self.quads)
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        return parsed_triples(self.ntriples)
+
+    @cached_property
+    def nquads(self) -> bytes:
+        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
+
+    def statements(self, keeps_graphs: bool) -> bytes:
+        """The canonical N-Quads text a dump must read back as: with graphs, or all triples without."""
+        return self.nquads if keeps_graphs else self.ntriples
+
+
 def prefixes(base_iri: str) -> dict[str, str]:
     return jsonld.context(base_iri)
 
 
-def serialize(fmt: DumpFormat, quads: list[ox.Quad], base_iri: str) -> bytes:
-    """`quads` must be canonical and sorted (canonical.canonical_quads)."""
+def serialize(fmt: DumpFormat, snapshot: Snapshot, base_iri: str) -> bytes:
     if fmt.rdf_format == ox.RdfFormat.JSON_LD:
-        return jsonld.dumps(jsonld.document(quads, base_iri))
-    if fmt.keeps_graphs:
-        data = quads
-    else:
-        data = union_triples(quads)
-        if fmt.rdf_format == ox.RdfFormat.RDF_XML:
-            check_xml(quads)
-    if fmt.rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
-        return ox.serialize(data, format=fmt.rdf_format)
-    return ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes(base_iri))
+        return jsonld.dumps(jsonld.document(snapshot.quads, base_iri))
+    if fmt.rdf_format == ox.RdfFormat.N_QUADS:
+        return snapshot.nquads
+    if fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
+        return snapshot.ntriples
+    if fmt.rdf_format == ox.RdfFormat.TRIG:
+        return ox.serialize(snapshot.quads, format=fmt.rdf_format, prefixes=prefixes(base_iri))
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML:
+        check_xml(snapshot.triples)
+    return ox.serialize(snapshot.triples, format=fmt.rdf_format, prefixes=prefixes(base_iri))

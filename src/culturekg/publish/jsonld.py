@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from ..vocab import PREFIXES, RDF, XSD
 from .limits import UnrepresentableTerm, check_json
 
+_RDF_TYPE = RDF.type
 _GEN_DELIMS = ("/", "#", ":", "?", "@", "[", "]")
 
 
@@ -32,8 +33,16 @@ class Compactor:
         # Longest namespace first, so ckgid: wins over a shorter namespace that also matches.
         self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self._names = set(prefixes)
+        # The same IRIs (properties, classes, linked entities) come back again and again.
+        self._cache: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
+        compacted = self._cache.get(value)
+        if compacted is None:
+            compacted = self._cache[value] = self._compact(value)
+        return compacted
+
+    def _compact(self, value: str) -> str:
         for name, namespace in self._by_length:
             if value.startswith(namespace) and len(value) > len(namespace):
                 suffix = value[len(namespace):]
@@ -60,25 +69,24 @@ class Compactor:
         return {"@type": self.iri(term.datatype.value), "@value": term.value}
 
 
-def _sort_key(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _nodes(triples: Iterable[ox.Triple], compact: Compactor) -> dict[str, dict]:
+def _nodes(triples: Iterable[ox.Triple], compact: Compactor) -> list[dict]:
+    """Node objects in the order their subjects first appear; values in the order given. The input is
+    sorted (canonical.sorted_quads), so the output is deterministic without sorting again."""
     nodes: dict[str, dict] = {}
     for triple in triples:
         subject = compact.node_id(triple.subject)
-        node = nodes.setdefault(subject, {"@id": subject})
-        if triple.predicate == RDF.type and isinstance(triple.object, ox.NamedNode):
+        node = nodes.get(subject)
+        if node is None:
+            node = nodes[subject] = {"@id": subject}
+        if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
             node.setdefault("@type", []).append(compact.iri(triple.object.value))
         else:
             node.setdefault(compact.iri(triple.predicate.value), []).append(compact.value(triple.object))
     for node in nodes.values():
         for key, values in node.items():
-            if isinstance(values, list):
-                values.sort(key=_sort_key)
-                node[key] = values[0] if len(values) == 1 else values
-    return nodes
+            if isinstance(values, list) and len(values) == 1:
+                node[key] = values[0]
+    return list(nodes.values())
 
 
 def document(quads: Iterable[ox.Quad], base_iri: str) -> dict:
@@ -91,19 +99,38 @@ def document(quads: Iterable[ox.Quad], base_iri: str) -> dict:
     for quad in quads:
         key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else compact.node_id(quad.graph_name)
         by_graph.setdefault(key, []).append(quad.triple)
-    top = _nodes(by_graph.pop("", []), compact)
+    top = {node["@id"]: node for node in _nodes(by_graph.pop("", []), compact)}
     for key, triples in by_graph.items():
         holder = top.setdefault(key, {"@id": key})
-        holder["@graph"] = sorted(_nodes(triples, compact).values(), key=lambda n: n["@id"])
-    return {"@context": ctx, "@graph": sorted(top.values(), key=lambda n: n["@id"])}
+        holder["@graph"] = _nodes(triples, compact)
+    return {"@context": ctx, "@graph": list(top.values())}
+
+
+def _line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def dumps(doc: dict) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    """One node per line: readable, diffable, and written by the C JSON encoder (indent= is pure Python)."""
+    lines = ["{", f' "@context": {_line(doc["@context"])},', ' "@graph": [']
+    nodes = doc["@graph"]
+    for i, node in enumerate(nodes):
+        comma = "," if i < len(nodes) - 1 else ""
+        inner = node.get("@graph")
+        if inner is None:
+            lines.append(f"  {_line(node)}{comma}")
+            continue
+        head = {k: v for k, v in node.items() if k != "@graph"}
+        lines.append("  " + _line(head)[:-1] + (", " if len(head) > 0 else "") + '"@graph": [')
+        lines.extend(f"   {_line(n)}{',' if j < len(inner) - 1 else ''}" for j, n in enumerate(inner))
+        lines.append(f"  ]}}{comma}")
+    lines.append(" ]")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def context_document(base_iri: str) -> bytes:
-    return dumps({"@context": context(base_iri)})
+    return (json.dumps({"@context": context(base_iri)}, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def for_script(doc: dict) -> str:

@@ -28,12 +28,12 @@ class UnrepresentableTerm(CultureKGError):
     """The graph holds a term that one of the release formats cannot carry."""
 
 
-def _where(quad: ox.Quad) -> str:
-    subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else str(quad.subject)
-    return f"entity <{subject}>, property <{quad.predicate.value}>"
+def _where(statement: ox.Quad | ox.Triple) -> str:
+    subject = statement.subject.value if isinstance(statement.subject, ox.NamedNode) else str(statement.subject)
+    return f"entity <{subject}>, property <{statement.predicate.value}>"
 
 
-def check_json(quads: Iterable[ox.Quad]) -> None:
+def check_json(quads: Iterable[ox.Quad | ox.Triple]) -> None:
     """JSON has no NaN or infinity: such an xsd:double would not survive a JSON-LD round trip as a number."""
     for quad in quads:
         obj = quad.object
@@ -44,23 +44,24 @@ def check_json(quads: Iterable[ox.Quad]) -> None:
             )
 
 
-def check_xml(quads: Iterable[ox.Quad]) -> None:
-    """RDF/XML is XML 1.0: no control characters anywhere, and every predicate must split into a QName."""
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            text = getattr(term, "value", "")
-            if text and (bad := _XML_ILLEGAL.search(text)):
+def check_xml(triples: Iterable[ox.Triple]) -> None:
+    """RDF/XML is XML 1.0: no control characters anywhere, no IRI a reader would resolve differently,
+    and every predicate must split into a QName. (IRIs cannot hold control characters at all.)"""
+    predicates = set()
+    for triple in triples:
+        predicates.add(triple.predicate)
+        obj = triple.object
+        if isinstance(obj, ox.Literal) and (bad := _XML_ILLEGAL.search(obj.value)) is not None:
+            raise UnrepresentableTerm(
+                f"{_where(triple)}: character U+{ord(bad.group()):04X} cannot be written in XML 1.0 (RDF/XML); "
+                "remove it from the record"
+            )
+        for term in (triple.subject, obj):
+            if isinstance(term, ox.NamedNode) and "/." in term.value and _DOT_SEGMENT.search(term.value.split("#", 1)[0]):
                 raise UnrepresentableTerm(
-                    f"{_where(quad)}: character U+{ord(bad.group()):04X} cannot be written in XML 1.0 (RDF/XML); "
-                    "remove it from the record"
-                )
-        for term in (quad.subject, quad.object):
-            if isinstance(term, ox.NamedNode) and _DOT_SEGMENT.search(term.value.split("#", 1)[0]):
-                raise UnrepresentableTerm(
-                    f"{_where(quad)}: IRI <{term.value}> has a '.' or '..' path segment, which RDF/XML readers "
+                    f"{_where(triple)}: IRI <{term.value}> has a '.' or '..' path segment, which RDF/XML readers "
                     "resolve away; mint the IRI without it"
                 )
-        if not _NCNAME_TAIL.search(quad.predicate.value):
-            raise UnrepresentableTerm(
-                f"{_where(quad)}: the property IRI does not end in an XML name, so RDF/XML cannot write it"
-            )
+    for predicate in sorted(predicates, key=lambda p: p.value):
+        if not _NCNAME_TAIL.search(predicate.value):
+            raise UnrepresentableTerm(f"property <{predicate.value}> does not end in an XML name, so RDF/XML cannot write it")
