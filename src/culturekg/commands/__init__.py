@@ -8,6 +8,7 @@ import typer
 
 MODULES: list[str] = [
     "build",
+    "validate",
     "remote",
     "publish",
     "query",

@@ -1,0 +1,14 @@
+"""SHACL validation of the store, with every result traced to the record file it came from.
+
+`validate(store, project, engine=...)` runs the shapes of `ontology/shapes.ttl` (with the ontology
+of `ontology/culturekg.ttl`) over a GraphStore; `incremental(...)` revalidates after a load changed
+some named graphs. Engines: "fast" (compiled to SPARQL, see fast.py) and "pyshacl" (the reference).
+"""
+
+from .api import ENGINES, count_violations, load_shapes, validate
+from .results import ValidationReport, ValidationResult
+from .shapes import Shapes
+
+__all__ = [
+    "ENGINES", "Shapes", "ValidationReport", "ValidationResult", "count_violations", "load_shapes", "validate",
+]

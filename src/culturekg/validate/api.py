@@ -1,0 +1,110 @@
+"""validate(): choose the engine, run it over the store, and trace each result to its record file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import pyoxigraph as ox
+import rdflib
+
+from ..errors import ConfigError
+from ..project import Project
+from ..store.base import GraphStore
+from .fast import FastEngine, FastRun, reduced_shapes_graph
+from .provenance import with_provenance
+from .pyshacl_engine import data_graph, run_pyshacl
+from .results import ValidationReport, ValidationResult
+from .shapes import Shapes
+from .terms import quiet_rdflib, to_ox, to_rdflib
+
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+def load_shapes(project: Project) -> Shapes:
+    return Shapes(project.shapes_file, project.ontology_file)
+
+
+def validate(
+    store: GraphStore,
+    project: Project,
+    *,
+    engine: str = "auto",
+    graphs: Iterable[ox.NamedNode] | None = None,
+    shapes: Shapes | None = None,
+) -> ValidationReport:
+    """Validate the store's union graph against the project's shapes.
+
+    `graphs`: check only the nodes typed in these named graphs (the data they reference is still
+    read from the whole store). `engine`: "fast" (SPARQL on the store, pySHACL for what it does not
+    compile), "pyshacl" (the reference), or "auto" (fast).
+    """
+    shapes = shapes or load_shapes(project)
+    only = typed_in(store, graphs) if graphs is not None else None
+    report, _ = run_engine(store, shapes, engine=engine, only=only)
+    report.results = [replace(r, shape_name=shapes.name(to_rdflib(r.source_shape)))
+                      for r in with_provenance(store, project, report.results)]
+    return report
+
+
+def shape_descriptions(shapes: Shapes, report: ValidationReport) -> list[ox.Triple]:
+    """The shapes-graph triples of the blank-node shapes and paths a report names, so its Turtle stands alone."""
+    todo = [to_rdflib(t) for r in report.results for t in (r.source_shape, r.path) if isinstance(t, ox.BlankNode)]
+    seen: set = set()
+    triples = []
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.graph.predicate_objects(node):
+            triples.append(ox.Triple(to_ox(node), to_ox(p), to_ox(o)))
+            if isinstance(o, rdflib.BNode):
+                todo.append(o)
+    return triples
+
+
+def run_engine(store: GraphStore, shapes: Shapes, *, engine: str, only: set | None) -> tuple[ValidationReport, FastRun | None]:
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        results = run_pyshacl(data_graph(store.quads()), shapes)
+        if only is not None:
+            results = [r for r in results if r.focus in only]
+        return ValidationReport(_unique(results), engine="pyshacl"), None
+    with quiet_rdflib():
+        run = FastEngine(store, shapes, only=only).run()
+    results = list(run.results)
+    reduced = reduced_shapes_graph(shapes, run)
+    if reduced is not None:
+        delegated = run_pyshacl(data_graph(store.quads()), shapes, shacl_graph=reduced)
+        results += [r for r in delegated if only is None or r.focus in only]
+    names = tuple(sorted({component for _, component in run.delegated}))
+    return ValidationReport(_unique(results), engine="fast", delegated=names), run
+
+
+def typed_in(store: GraphStore, graphs: Iterable[ox.NamedNode]) -> set:
+    """The subjects of rdf:type triples in the given named graphs."""
+    found = set()
+    for graph in graphs:
+        found |= {q.subject for q in store.quads(graph) if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    return found
+
+
+def _unique(results: list[ValidationResult]) -> list[ValidationResult]:
+    # Engines may report one result twice (a shape reached from two parents); a report is a set.
+    seen: dict[tuple, ValidationResult] = {}
+    for result in results:
+        seen.setdefault(result.identity, result)
+    return list(seen.values())
+
+
+def count_violations(report: ValidationReport) -> dict[str, int]:
+    """Counts for `culturekg build`: results per severity, and how many record files have any."""
+    counts = report.counts()
+    return {
+        "violations": counts.get("Violation", 0),
+        "warnings": counts.get("Warning", 0),
+        "infos": counts.get("Info", 0),
+        "files": len(report.by_source_file()),
+    }

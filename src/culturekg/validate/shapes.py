@@ -1,0 +1,170 @@
+"""The shapes graph, read once, with stable blank-node labels and a model the fast engine compiles.
+
+Blank-node shapes (the usual `sh:property [ ... ]`) get their labels from rdflib's canonical
+labelling, so the same shapes file gives the same labels in every run: a stored report can be merged
+with a new one, and both engines name a result's source shape with the same term.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDF, RDFS, SH
+
+from ..errors import ConfigError
+from ..vocab import PREFIXES
+
+Node = rdflib.term.Node
+
+# Parameters of the core constraint components (SHACL §4), by component local name.
+CORE_COMPONENTS: dict[str, tuple[rdflib.URIRef, ...]] = {
+    "ClassConstraintComponent": (SH["class"],),
+    "DatatypeConstraintComponent": (SH.datatype,),
+    "NodeKindConstraintComponent": (SH.nodeKind,),
+    "MinCountConstraintComponent": (SH.minCount,),
+    "MaxCountConstraintComponent": (SH.maxCount,),
+    "MinExclusiveConstraintComponent": (SH.minExclusive,),
+    "MinInclusiveConstraintComponent": (SH.minInclusive,),
+    "MaxExclusiveConstraintComponent": (SH.maxExclusive,),
+    "MaxInclusiveConstraintComponent": (SH.maxInclusive,),
+    "MinLengthConstraintComponent": (SH.minLength,),
+    "MaxLengthConstraintComponent": (SH.maxLength,),
+    "PatternConstraintComponent": (SH.pattern, SH.flags),
+    "LanguageInConstraintComponent": (SH.languageIn,),
+    "UniqueLangConstraintComponent": (SH.uniqueLang,),
+    "EqualsConstraintComponent": (SH.equals,),
+    "DisjointConstraintComponent": (SH.disjoint,),
+    "LessThanConstraintComponent": (SH.lessThan,),
+    "LessThanOrEqualsConstraintComponent": (SH.lessThanOrEquals,),
+    "NotConstraintComponent": (SH["not"],),
+    "AndConstraintComponent": (SH["and"],),
+    "OrConstraintComponent": (SH["or"],),
+    "XoneConstraintComponent": (SH.xone,),
+    "NodeConstraintComponent": (SH.node,),
+    "QualifiedValueShapeConstraintComponent": (
+        SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+    ),
+    "ClosedConstraintComponent": (SH.closed, SH.ignoredProperties),
+    "HasValueConstraintComponent": (SH.hasValue,),
+    "InConstraintComponent": (SH["in"],),
+    "SPARQLConstraintComponent": (SH.sparql,),
+}
+# The parameter whose presence makes a shape use the component (the others only qualify it).
+MAIN_PARAMETER = {name: params[0] for name, params in CORE_COMPONENTS.items()}
+MAIN_PARAMETER["QualifiedValueShapeConstraintComponent"] = SH.qualifiedValueShape
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+@dataclass
+class Shape:
+    node: Node
+    path: Node | None
+    severity: rdflib.URIRef
+    messages: tuple[rdflib.Literal, ...]
+    deactivated: bool
+    # Component local name → the shape's values of its main parameter (a shape may repeat one, e.g. sh:class).
+    components: dict[str, list[Node]] = field(default_factory=dict)
+    properties: list[Node] = field(default_factory=list)
+
+    @property
+    def is_property_shape(self) -> bool:
+        return self.path is not None
+
+
+class Shapes:
+    """The shapes graph (rdflib, canonical labels) and the ontology graph pySHACL mixes into the data."""
+
+    def __init__(self, shapes_file: Path, ontology_file: Path) -> None:
+        for path, what in ((shapes_file, "shapes"), (ontology_file, "ontology")):
+            if not path.is_file():
+                raise ConfigError(f"{path}: {what} file not found")
+        self.shapes_file = shapes_file
+        self.ontology_file = ontology_file
+        parsed = _parse(shapes_file)
+        self.graph = rdflib.Graph()
+        self.graph += to_canonical_graph(parsed)
+        for prefix, base in [*PREFIXES.items(), *parsed.namespaces()]:
+            self.graph.bind(prefix, base, replace=True)
+        self.ontology = _parse(ontology_file)
+        self.sha256 = hashlib.sha256(shapes_file.read_bytes() + b"\0" + ontology_file.read_bytes()).hexdigest()
+        self._shapes: dict[Node, Shape] = {}
+
+    @cached_property
+    def custom_components(self) -> bool:
+        """True when the shapes declare their own constraint components (only pySHACL runs those)."""
+        return any(self.graph.subjects(RDF.type, SH.ConstraintComponent))
+
+    def shape(self, node: Node) -> Shape:
+        if node not in self._shapes:
+            g = self.graph
+            components = {}
+            for name, main in MAIN_PARAMETER.items():
+                values = list(g.objects(node, main))
+                if values:
+                    components[name] = values
+            severity = g.value(node, SH.severity) or SH.Violation
+            deactivated = g.value(node, SH.deactivated)
+            self._shapes[node] = Shape(
+                node=node,
+                path=g.value(node, SH.path),
+                severity=severity,
+                messages=tuple(m for m in g.objects(node, SH.message) if isinstance(m, rdflib.Literal)),
+                deactivated=bool(deactivated is not None and deactivated.toPython() is True),
+                components=components,
+                properties=sorted(g.objects(node, SH.property), key=str),
+            )
+        return self._shapes[node]
+
+    def targets(self, node: Node) -> dict[rdflib.URIRef, list[Node]]:
+        found = {kind: sorted(self.graph.objects(node, kind), key=str) for kind in _TARGETS}
+        if self._is_implicit_class(node):
+            found[SH.targetClass] = sorted({*found[SH.targetClass], node}, key=str)
+        return {kind: nodes for kind, nodes in found.items() if nodes}
+
+    def _is_implicit_class(self, node: Node) -> bool:
+        # SHACL §2.1.3.3: a shape that is also an rdfs:Class targets that class's instances.
+        classes = {RDFS.Class, *self.graph.subjects(RDFS.subClassOf, RDFS.Class)}
+        return any(t in classes for t in self.graph.objects(node, RDF.type))
+
+    @cached_property
+    def targeted_shapes(self) -> list[Node]:
+        """Shapes with at least one target: where validation starts."""
+        nodes = {s for kind in _TARGETS for s in self.graph.subjects(kind, None)}
+        nodes |= {s for s in set(self.graph.subjects(RDF.type, None)) if self._is_implicit_class(s)}
+        return sorted(nodes, key=str)
+
+    def rdf_list(self, node: Node) -> list[Node]:
+        return list(Collection(self.graph, node))
+
+    def name(self, node: Node) -> str:
+        """A readable name for a shape: its IRI, or its parent's name and its path for a blank node."""
+        if isinstance(node, rdflib.URIRef):
+            return _curie(self.graph, node)
+        parent = self.graph.value(None, SH.property, node)
+        path = self.graph.value(node, SH.path)
+        if parent is not None and path is not None:
+            return f"{self.name(parent)} / {_curie(self.graph, path) if isinstance(path, rdflib.URIRef) else 'path'}"
+        return f"_:{node}"
+
+
+def _curie(graph: rdflib.Graph, iri: rdflib.URIRef) -> str:
+    try:
+        return graph.namespace_manager.normalizeUri(iri)
+    except Exception:  # rdflib raises several kinds for IRIs it cannot shorten
+        return f"<{iri}>"
+
+
+def _parse(path: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    try:
+        # An explicit format: rdflib would otherwise guess, and a publicID keeps relative IRIs local.
+        graph.parse(path, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib's parsers raise many unrelated types for a bad file
+        raise ConfigError(f"{path}: not valid Turtle: {exc}") from exc
+    return graph
