@@ -121,6 +121,8 @@ def test_update_is_refused(server):
     with pytest.raises(urllib.error.HTTPError) as again:
         urllib.request.urlopen(request, timeout=10)
     assert again.value.code == 403
+    status, _, body = get(server.url + "/sparql?" + urlencode({"query": "LOAD <http://example.org/data.ttl>"}))
+    assert status == 403 and b"read-only" in body
     sparql.setQuery(FACILITATORS)
     sparql.setReturnFormat(JSON)
     assert len(sparql.query().convert()["results"]["bindings"]) == 2  # nothing was changed
@@ -231,3 +233,21 @@ def test_accept_negotiation_rules():
     assert choose("text/html,*/*;q=0.8", offers) == "text/html"
     assert choose("text/csv;q=0, */*;q=0.1", offers) == "application/sparql-results+json"
     assert choose("image/png", offers) is None
+
+
+def test_serve_command_listens_on_loopback_and_answers(store_path):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "culturekg.cli", "-C", str(PROJECT_ROOT), "--store", str(store_path),
+               "serve", "--port", "0", "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert "at http://127.0.0.1:" in line, line + process.stderr.read()
+        url = line.split(" at ", 1)[1].split("/ ", 1)[0]
+        status, headers, body = get(url + "/id/country/KZ", "text/turtle")
+        assert status == 200 and b"KAZ" in body
+    finally:
+        process.terminate()
+        process.wait(20)
