@@ -332,3 +332,17 @@ def test_deleting_an_event_others_refer_to_is_refused(root, loaded):
     with pytest.raises(RecordError) as caught:
         load(load_project(root), store)
     assert [(p.path, p.field) for p in caught.value.problems] == [(EV + "qpr-2023-two-venues.yaml", "part_of")]
+
+
+def test_large_loads_write_in_batches_from_disk_with_the_same_result(root, loaded, monkeypatch):
+    store, _ = loaded
+    import culturekg.loader as loader_module
+
+    monkeypatch.setattr(loader_module, "BATCH_TRIPLES", 40)  # 200 triples in memory, the rest spilled
+    applied = []
+    batched = EmbeddedStore()
+    original = batched.apply
+    monkeypatch.setattr(batched, "apply", lambda change: (applied.append(change.triple_count()), original(change)))
+    report = load(load_project(root), batched)
+    assert set(batched.quads()) == set(store.quads())
+    assert len(applied) > 5 and sum(applied) == report.triples_written

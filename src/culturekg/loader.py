@@ -31,7 +31,8 @@ from .records.files import Parsed, SourceFile, discover, read_all, read_file
 from .store.base import GraphChange, GraphStore
 from .vocab import PREFIXES, RDFS
 
-# About 40 MB of triples per write: memory stays flat however many records a load writes.
+# About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
+# on disk): memory stays flat however many records a load writes.
 BATCH_TRIPLES = 100_000
 
 # progress(stage, done, total): stage is "read", "map" or "write".
@@ -108,7 +109,7 @@ class _Load:
                 pass
             raise RecordError(problems)
         mapper = Mapper(self.project.base_iri, index)
-        spill = Spill()
+        spill = Spill(in_memory=BATCH_TRIPLES * 5)
         try:
             for number, item in enumerate(self._parsed(reference, to_read, problems), start=1):
                 # Mapping a file whose graph stays as it is still checks its references and IRIs.

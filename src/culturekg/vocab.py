@@ -30,7 +30,9 @@ class Namespace:
     def __getattr__(self, name: str) -> ox.NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return ox.NamedNode(self.base + name)
+        node = ox.NamedNode(self.base + name)
+        setattr(self, name, node)
+        return node
 
     def term(self, name: str) -> ox.NamedNode:
         return ox.NamedNode(self.base + name)
