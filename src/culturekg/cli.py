@@ -44,7 +44,8 @@ def main() -> None:
         app()
     except CultureKGError as exc:
         typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        # Errors that are not bad input (an endpoint down) carry their own status, 3.
+        sys.exit(getattr(exc, "exit_code", 2))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,11 @@ from typing import Optional
 import typer
 
 from .. import export as exporter
+from ..errors import ConfigError
 from ..push import push as push_graphs
 from ..state import AppState
 from ..store.base import GraphStore
-from ..store.http import SCHEMES, EndpointError, resolve_auth
+from ..store.http import SCHEMES, resolve_auth
 from ..store.remote import RemoteStore
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -50,13 +51,9 @@ def open_store(state: AppState, endpoint: str | None, *, read_only: bool = True)
     """The endpoint when one is named (credentials from the environment), else the local store."""
     if endpoint:
         return endpoint_store(state, endpoint)
+    if not state.resolved_store_path.is_dir():
+        raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
     return state.open_store(read_only=read_only)
-
-
-def _fail(exc: EndpointError) -> None:
-    # An endpoint that is down or refuses is not bad input: exit status 3, as cli.py documents.
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(EndpointError.exit_code)
 
 
 def register(app: typer.Typer) -> None:
@@ -79,15 +76,13 @@ def register(app: typer.Typer) -> None:
         that graph alone. Graphs of deleted files are dropped from the endpoint.
         """
         state: AppState = ctx.obj
-        local = state.open_store(read_only=True)
+        local = open_store(state, None)
         try:
             remote = endpoint_store(
                 state, endpoint, update_url=update_url, gsp_url=gsp_url,
                 user=user, password=password, auth=auth, timeout=timeout, row_limit=row_limit,
             )
             report = push_graphs(local, remote, state.project.base_iri, everything=everything)
-        except EndpointError as exc:
-            _fail(exc)
         finally:
             local.close()
         typer.echo(report.summary())
@@ -108,7 +103,5 @@ def register(app: typer.Typer) -> None:
                 exporter.write(store, sys.stdout.buffer, fmt)
             else:
                 exporter.write_file(store, out, fmt)
-        except EndpointError as exc:
-            _fail(exc)
         finally:
             store.close()

@@ -1,0 +1,119 @@
+"""`culturekg export`, `culturekg push` and `query run --endpoint` from the command line."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from culturekg.cli import app
+from culturekg.loader import load
+from culturekg.project import load_project
+from culturekg.store import EmbeddedStore
+from culturekg.store.http import ENV_AUTH, ENV_PASSWORD, ENV_USER
+from culturekg.store.remote import EndpointError, RemoteStore
+from servers import VIRTUOSO_MAX_ROWS, free_port, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The loader's miniature project, built into its default on-disk store."""
+    shutil.copytree(MINIATURE / "data", tmp_path / "data")
+    store = EmbeddedStore(tmp_path / ".culturekg" / "store")
+    load(load_project(tmp_path), store)
+    store.close()
+    return tmp_path
+
+
+def quads_of(project: Path) -> set[ox.Quad]:
+    store = EmbeddedStore(project / ".culturekg" / "store", read_only=True)
+    try:
+        return set(store.quads())
+    finally:
+        store.close()
+
+
+def cli(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, list(args), env=env, catch_exceptions=True)
+
+
+@pytest.mark.parametrize(("fmt", "rdf"), [("nquads", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)])
+def test_export_to_a_file_holds_every_quad(project, fmt, rdf):
+    out = project / f"dump.{fmt}"
+    result = cli("-C", str(project), "export", "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    exported = set(ox.parse(path=str(out), format=rdf))
+    assert exported == quads_of(project)
+    assert len(exported) > 1000
+    assert [p.name for p in project.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_export_to_standard_output(project):
+    result = cli("-C", str(project), "export")
+    assert result.exit_code == 0, result.output
+    assert set(ox.parse(io.BytesIO(result.stdout_bytes), format=ox.RdfFormat.N_QUADS)) == quads_of(project)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "rdfxml"], "export format 'rdfxml': expected one of nquads, trig"),
+        (["--out", "/nonexistent-folder/x.nq"], "/nonexistent-folder: folder does not exist"),
+    ],
+)
+def test_export_refuses_bad_options(project, args, message):
+    result = cli("-C", str(project), "export", *args)
+    assert result.exit_code != 0
+    assert message in str(result.exception)
+
+
+def test_push_then_query_on_the_endpoint(project, oxigraph_server):
+    endpoint = ["--endpoint", oxigraph_server.query_url]
+    result = cli("-C", str(project), "push", *endpoint, "--update-url", oxigraph_server.update_url,
+                 "--gsp-url", oxigraph_server.gsp_url)
+    assert result.exit_code == 0, result.output
+    assert "written" in result.output and "0 unchanged" in result.output
+    again = cli("-C", str(project), "push", *endpoint, "--update-url", oxigraph_server.update_url)
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("0 graph(s) written")
+
+    local = cli("-C", str(project), "query", "run", "events-per-target-country", "--format", "csv")
+    remote = cli("-C", str(project), "query", "run", "events-per-target-country", "--format", "csv", *endpoint)
+    assert remote.exit_code == 0, remote.output
+    assert sorted(remote.output.splitlines()) == sorted(local.output.splitlines())
+    assert len(local.output.splitlines()) > 1
+
+
+def test_push_with_digest_credentials_from_the_environment(project, virtuoso_server, monkeypatch):
+    user, password = virtuoso_server.admin
+    args = ["-C", str(project), "push", "--endpoint", virtuoso_server.auth_query_url,
+            "--gsp-url", virtuoso_server.auth_gsp_url, "--row-limit", str(VIRTUOSO_MAX_ROWS)]
+    for name in (ENV_USER, ENV_PASSWORD, ENV_AUTH):
+        monkeypatch.delenv(name, raising=False)
+    refused = cli(*args)
+    assert isinstance(refused.exception, EndpointError)
+    assert "nauthorized" in str(refused.exception) or "401" in str(refused.exception)
+
+    env = {ENV_USER: user, ENV_PASSWORD: password, ENV_AUTH: "digest"}
+    result = cli(*args, env=env)
+    assert result.exit_code == 0, result.output
+    graphs = RemoteStore(virtuoso_server.query_url, row_limit=VIRTUOSO_MAX_ROWS).named_graphs()
+    assert {q.graph_name for q in quads_of(project)} <= graphs
+
+
+def test_an_endpoint_that_is_down_exits_with_status_3(project):
+    command = [sys.executable, "-m", "culturekg.cli", "-C", str(project), "push",
+               "--endpoint", f"http://127.0.0.1:{free_port()}/sparql", "--timeout", "5"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=dict(os.environ), stdin=subprocess.DEVNULL)
+    assert done.returncode == 3
+    assert "connection refused" in done.stderr
