@@ -25,15 +25,15 @@ class SourceRow:
         return Problem(path=self.path.as_posix(), line=self.line, field=column, message=message)
 
 
-def read_rows(path: Path, required: Sequence[str], delimiter: str = ",") -> Iterator[SourceRow]:
+def read_rows(path: Path, required: Sequence[str]) -> Iterator[SourceRow]:
     """Rows of a source table; refuses a file that lacks a column the generator relies on."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
+        reader = csv.DictReader(handle)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise RecordError([Problem(path.as_posix(), f"missing column(s): {', '.join(missing)}", line=1)])
         for cells in reader:
-            # DictReader counts physical lines, so quoted newlines still give the right line.
+            # line_num is the physical line the row ends on: its own line unless a quoted cell spans lines.
             yield SourceRow(path, reader.line_num, {k: (v or "") for k, v in cells.items() if k is not None})
 
 
