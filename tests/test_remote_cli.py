@@ -117,3 +117,14 @@ def test_an_endpoint_that_is_down_exits_with_status_3(project):
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=dict(os.environ), stdin=subprocess.DEVNULL)
     assert done.returncode == 3
     assert "connection refused" in done.stderr
+
+
+def test_validate_reads_its_data_from_the_endpoint(project, oxigraph_server):
+    pushed = cli("-C", str(project), "push", "--endpoint", oxigraph_server.query_url,
+                 "--update-url", oxigraph_server.update_url, "--gsp-url", oxigraph_server.gsp_url, "--all")
+    assert pushed.exit_code == 0, pushed.output
+    local = cli("-C", str(project), "validate", "--format", "json")
+    remote = cli("-C", str(project), "validate", "--format", "json", "--endpoint", oxigraph_server.query_url)
+    assert remote.exit_code == local.exit_code
+    assert remote.output == local.output
+    assert '"conforms"' in local.output

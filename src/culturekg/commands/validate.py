@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import typer
 
-from ..errors import ConfigError
 from ..state import AppState
+from .remote import open_store
 from ..validate import ENGINES, validate
 from ..validate.api import load_shapes, shape_descriptions
 from ..validate.pyshacl_engine import EngineError
@@ -22,6 +23,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         fmt: str = typer.Option("text", "--format", "-f", help="Output: text, turtle (the sh:ValidationReport graph) or json."),
         engine: str = typer.Option("auto", "--engine", help="fast (SPARQL on the store), pyshacl (reference) or auto (fast)."),
+        endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Validate the data on this SPARQL endpoint instead of the local store."),
     ) -> None:
         """Check the store against ontology/shapes.ttl; exit status 1 when there are violations."""
         state: AppState = ctx.obj
@@ -29,10 +31,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
         if engine not in ENGINES:
             raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINES)}", param_hint="--engine")
-        if not state.resolved_store_path.is_dir():
-            raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
         shapes = load_shapes(state.project)
-        store = state.open_store(read_only=True)
+        # The local store, or the endpoint named (credentials from CULTUREKG_ENDPOINT_*).
+        store = open_store(state, endpoint)
         try:
             report = validate(store, state.project, engine=engine, shapes=shapes)
         except EngineError as exc:
