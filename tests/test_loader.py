@@ -53,8 +53,7 @@ def objects(store: EmbeddedStore, subject: ox.NamedNode, predicate: ox.NamedNode
 
 
 def counts(literals: set) -> set[int]:
-    """Integer values; Oxigraph keeps an xsd:nonNegativeInteger as its xsd:integer value."""
-    assert all(l.datatype in (XSD.nonNegativeInteger, XSD.integer) for l in literals)
+    assert all(l.datatype == XSD.integer for l in literals)
     return {int(l.value) for l in literals}
 
 

@@ -107,7 +107,7 @@ class _Load:
             # check the records' own form only.
             for _ in self._parsed([], to_read, problems):
                 pass
-            raise RecordError(problems)
+            raise _refused(problems)
         mapper = Mapper(self.project.base_iri, index)
         spill = Spill(in_memory=BATCH_TRIPLES * 5)
         try:
@@ -123,7 +123,7 @@ class _Load:
             if fast:
                 problems += self._shared_conflicts(mapper.shared, spill.graphs)
             if problems:
-                raise RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
+                raise _refused(problems)
             self._write(spill, files, current, gone)
         finally:
             spill.close()
@@ -188,6 +188,10 @@ class _Load:
         report.removed = sorted(path for g in gone for path in self.meta.files(g)[:1])
         report.triples_written = written
         report.entities = _entities(self.store, self.minter)
+
+
+def _refused(problems: list[Problem]) -> RecordError:
+    return RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
 
 
 _ENTITIES = """

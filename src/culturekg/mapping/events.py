@@ -113,6 +113,7 @@ def _links(em: Emitter, event: ox.NamedNode, record: Rec) -> None:
     for basis in sorted(bases):
         em.add(event, CKG.conventionBasis, plain(basis))
     if "attendance" in record:
+        # xsd:integer (checked >= 0): Oxigraph would store an xsd:nonNegativeInteger as one anyway.
         em.add(event, CKG.attendance, ox.Literal(str(record["attendance"]), datatype=XSD.integer))
 
 
