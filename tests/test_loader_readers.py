@@ -92,3 +92,14 @@ def test_partial_dates_keep_their_precision(text, datatype, first, last):
 def test_impossible_or_malformed_dates_are_refused(text):
     with pytest.raises(ValueError):
         PartialDate.parse(text)
+
+
+@pytest.mark.parametrize("suffix, text", [(".json", "[" * 100_000 + "]" * 100_000), (".yaml", "a: " + "[" * 100_000 + "]" * 100_000)])
+def test_absurdly_nested_records_are_refused_not_crashed_on(tmp_path, suffix, text):
+    from culturekg.records.files import SourceFile, read_file
+
+    path = tmp_path / f"deep{suffix}"
+    path.write_text(text, encoding="utf-8")
+    parsed, problems = read_file(SourceFile(path, f"data/records/events/deep{suffix}", "event"))
+    assert parsed is None and len(problems) == 1
+    assert problems[0].path == f"data/records/events/deep{suffix}"

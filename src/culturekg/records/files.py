@@ -183,6 +183,8 @@ def read_file(file: SourceFile) -> tuple[Parsed | None, list[Problem]]:
         return None, list(exc.problems)
     except OSError as exc:
         return None, [Problem(file.rel, f"cannot read: {exc.strerror}")]
+    except RecursionError:
+        return None, [Problem(file.rel, "nested too deeply to be a record")]
     return (None if problems else parsed), problems
 
 
