@@ -80,6 +80,13 @@ CASES = {
         (MEMBERSHIPS, 5, "state", "unknown country 'DE'"),
     ],
     "unknown-file": [("data/records/notes.txt", None, None, "not a record file")],
+    "sidecar-problems": [
+        (MEMBERSHIPS.replace(".csv", ".meta.yaml"), 1, "convention", "must name its convention"),
+        (MEMBERSHIPS.replace(".csv", ".meta.yaml"), 1, "complete_as_of", "must say as of when"),
+        ("data/reference/orphan.meta.yaml", None, None, "sidecar without its CSV table"),
+        ("data/reference/regions.meta.yaml", 3, "sources[0]", "a source without a url must give publisher and published"),
+        ("data/reference/regions.meta.yaml", 4, "convention", "only membership tables take this field"),
+    ],
 }
 
 
@@ -143,3 +150,10 @@ def test_a_reference_file_that_fails_stops_before_records_are_resolved(tmp_path)
     # real problem is reported.
     problems = problems_of(project_with(tmp_path, "csv-header", "unknown-field"))
     assert {p.path for p in problems} == {"data/reference/countries.csv", EV + "unknown-field.yaml"}
+
+
+def test_a_table_without_its_sidecar_is_refused(tmp_path):
+    root = project_with(tmp_path)
+    (root / "data/reference/people.meta.yaml").unlink()
+    [problem] = problems_of(root)
+    assert problem.path == "data/reference/people.csv" and "no sidecar people.meta.yaml" in problem.message
