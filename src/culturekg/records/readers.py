@@ -21,8 +21,10 @@ from .tree import LList, LMap, Value
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_MAX_NODES = 200_000
+_STR, _BOOL = _TAG + "str", _TAG + "bool"
+_MAP, _SEQ = frozenset({_TAG + "map"}), frozenset({_TAG + "seq"})
+_TEXT_TAGS = frozenset({_STR, _TAG + "timestamp"})
+_SCALAR_TAGS = frozenset({_STR, _BOOL, _TAG + "timestamp", _TAG + "int", _TAG + "float", _TAG + "null"})
 
 
 def _fail(path: str, message: str, line: int | None = None, field: str | None = None) -> RecordError:
@@ -60,10 +62,8 @@ class _YamlBuilder:
         if id(node) in self.seen:
             raise _fail(self.path, "YAML anchors and aliases are not allowed in records", line)
         self.seen.add(id(node))
-        if len(self.seen) > _MAX_NODES:
-            raise _fail(self.path, f"more than {_MAX_NODES} YAML nodes; not a record file", line)
         if isinstance(node, yaml.MappingNode):
-            self._expect(node, _TAG + "map")
+            self._expect(node, _MAP)
             result = LMap(line)
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
@@ -75,25 +75,25 @@ class _YamlBuilder:
                 result.put(key, self.build(value_node), key_line)
             return result
         if isinstance(node, yaml.SequenceNode):
-            self._expect(node, _TAG + "seq")
+            self._expect(node, _SEQ)
             items = LList(line)
             for item in node.value:
                 items.add(self.build(item), item.start_mark.line + 1)
             return items
-        self._expect(node, *_SCALAR_TAGS)
+        self._expect(node, _SCALAR_TAGS)
         return self.scalar(node)
 
     def scalar(self, node: yaml.ScalarNode) -> Value:
-        if node.tag in (_TAG + "str", _TAG + "timestamp"):
+        if node.tag in _TEXT_TAGS:
             return node.value
         # YAML 1.1 reads yes/no/on/off as booleans, so Norway's code NO or the language tag `no`
         # would turn into False; as in YAML 1.2, only true and false are booleans here.
-        if node.tag == _TAG + "bool" and node.value.lower() not in ("true", "false"):
+        if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
             return node.value
         # Called directly rather than through construct_object, which caches every node it sees.
         return self._constructor.yaml_constructors[node.tag](self._constructor, node)
 
-    def _expect(self, node: yaml.Node, *tags: str) -> None:
+    def _expect(self, node: yaml.Node, tags: frozenset[str]) -> None:
         if node.tag not in tags:
             raise _fail(
                 self.path,
