@@ -59,7 +59,12 @@ CASES = {
         (EV + "range-outside.yaml", 9, "dates.ranges[1]", "venue 'nowhere' is not declared"),
     ],
     "unsafe-yaml": [(EV + "unsafe-yaml.yaml", 6, None, "python/object/apply:os.system is not allowed")],
-    "iri-collision": [(EV + "iri-collision.yaml", 9, None, "IRI collision")],
+    "iri-collision": [(EV + "iri-collision.yaml", 9, "participants[1]", "org-unesco is listed twice as organizer (first at line 7)")],
+    "iri-collision-positions": [
+        ("data/reference/positions.csv", 3, None,
+         "IRI collision: https://w3id.org/culturekg/id/position/ab--cd--ef--1 is minted for post 1 of person ab in "
+         "organization cd--ef (data/reference/positions.csv:3) but already for post 1 of person ab--cd in organization ef"),
+    ],
     "venue-conflict": [
         (EV + "venue-conflict.yaml", 7, "venues[0].name", "but as 'Conference Room, Tower C' at data/records/events/qpr-2023-two-venues.yaml:11"),
     ],

@@ -115,9 +115,11 @@ class Emitter:
         self.fail(f"unknown {NOUNS[kind]} '{key}'{hint}", line, field_name)
         return None
 
-    def entity(self, kind: str, key: str, cls: ox.NamedNode, label: ox.Literal, line: int) -> ox.NamedNode:
-        """Mint a thing this file defines, with its class, label and key."""
-        subject = self.mint(kind, key, f"{kind} {key}", line)
+    def entity(self, kind: str, key: str, cls: ox.NamedNode, label: ox.Literal, line: int,
+               identity: str | None = None) -> ox.NamedNode:
+        """Mint a thing this file defines, with its class, label and key; `identity` says what it is
+        when its key is made of other keys."""
+        subject = self.mint(kind, key, identity or f"{kind} {key}", line)
         self.describe(subject, cls, label, key)
         return subject
 

@@ -33,8 +33,9 @@ def map_event(parsed: Parsed, em: Emitter) -> None:
     em.add(event, CKG.online, ox.Literal(record.get("online", False)))
     _places(em, event, record)
     _links(em, event, record)
+    listed: dict[str, int] = {}
     for index, participant in enumerate(record.get("participants", [])):
-        _participant(em, event, key, participant, index)
+        _participant(em, event, key, participant, index, listed)
     _source(em, event, key, record)
     if "notes" in record:
         em.add(event, CKG.note, text(record["notes"]))
@@ -47,7 +48,8 @@ def _dates(em: Emitter, event: ox.NamedNode, key: str, record: Rec) -> None:
     for index, block in enumerate(dates.get("ranges", []), start=1):
         end = block.get("end", block["start"])
         label = f"{block['start']}" if end == block["start"] else f"{block['start']} to {end}"
-        node = em.entity("daterange", compound(key, str(index)), CKG.DateRange, plain(label), block.line)
+        node = em.entity("daterange", compound(key, str(index)), CKG.DateRange, plain(label), block.line,
+                         f"date range {index} of event {key}")
         em.add(event, CKG.dateRange, node)
         em.add(node, CKG.startDate, block["start"].literal())
         em.add(node, CKG.endDate, end.literal())
@@ -117,7 +119,8 @@ def _links(em: Emitter, event: ox.NamedNode, record: Rec) -> None:
         em.add(event, CKG.attendance, ox.Literal(str(record["attendance"]), datatype=XSD.integer))
 
 
-def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: Rec, index: int) -> None:
+def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: Rec, index: int,
+                 listed: dict[str, int]) -> None:
     field_prefix = f"participants[{index}]"
     role = participant["role"]
     if "group" in participant:
@@ -131,7 +134,11 @@ def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: 
         agent_part = f"{part}-{participant[name]}"
         agent_label = em.index.label(kind, participant[name])
     key = compound(event_key, role, agent_part)
-    node = em.mint("participation", key, f"participation {key}", participant.line)
+    if key in listed:
+        em.fail(f"{agent_part} is listed twice as {role} (first at line {listed[key]})", participant.line, field_prefix)
+        return
+    listed[key] = participant.line
+    node = em.mint("participation", key, f"{role} {agent_part} of event {event_key}", participant.line)
     em.describe(node, CKG.Participation, plain(f"{agent_label}: {role} of {event_key}"), key)
     em.add(node, CKG.event, event)
     em.add(node, CKG.agent, agent)

@@ -148,7 +148,8 @@ def map_positions(parsed: Parsed, em: Emitter) -> None:
             continue
         parts = (em.index.label("person", row["person"]), row.get("title"), em.index.label("org", row["organization"]))
         label = ", ".join(p for p in parts if p)
-        position = em.entity("position", key, CKG.Position, plain(label), row.line)
+        identity = f"post {counts[pair]} of person {row['person']} in organization {row['organization']}"
+        position = em.entity("position", key, CKG.Position, plain(label), row.line, identity)
         em.add(position, CKG.person, person)
         em.add(position, CKG.organization, org)
         if "title" in row:
