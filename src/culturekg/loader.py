@@ -70,6 +70,11 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     return _Load(project, store, progress).run(full)
 
 
+# The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
+# which reads a project's settings.
+load_project = load
+
+
 class _Load:
     def __init__(self, project: Project, store: GraphStore, progress: Progress | None) -> None:
         self.project = project
