@@ -93,6 +93,7 @@ def test_without_credentials_a_protected_endpoint_refuses(scripted_endpoint, mon
     wrong = Auth("user", "wrong")
     with pytest.raises(EndpointError, match="(?i)unauthorized|401"):
         store(scripted_endpoint.base + "/basic", auth=wrong).select(QUERY)
+    assert store(scripted_endpoint.base + "/basic", auth=("user", "secret", "basic")).select(QUERY).rows
 
 
 def test_options_override_the_environment(monkeypatch):

@@ -39,7 +39,7 @@ class RemoteStore:
         query_url: str,
         update_url: str | None = None,
         gsp_url: str | None = None,
-        auth: Auth | None = None,
+        auth: Auth | tuple[str, str, str] | None = None,
         timeout: float = 60.0,
         *,
         base_iri: str = DEFAULT_BASE_IRI,
@@ -56,7 +56,8 @@ class RemoteStore:
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
-        self.auth = auth
+        # (user, password, "basic" | "digest") is accepted as well as an Auth.
+        self.auth = Auth(*auth) if isinstance(auth, tuple) else auth
         self.timeout = timeout
         self.graph_prefix = Minter(base_iri).graph("").value
         self.chunk_triples = chunk_triples
@@ -64,7 +65,7 @@ class RemoteStore:
         self.page_rows = min(page_rows, row_limit - 1) if row_limit and row_limit > 1 else page_rows
         self.row_limit = row_limit
         self._graphs: set[ox.NamedNode] | None = None
-        self._gsp = opener(gsp_url, auth) if gsp_url else None
+        self._gsp = opener(gsp_url, self.auth) if gsp_url else None
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r}, graphs under {self.graph_prefix!r})"
