@@ -17,8 +17,8 @@ EVENT_CLASSES = {
     "forum": "Forum", "conference": "Conference", "meeting": "Meeting", "consultation": "Consultation",
     "exhibition": "Exhibition", "round-table": "RoundTable", "master-class": "MasterClass",
 }
-# How each kind of participant appears in a participation's key, and which index holds it.
-AGENT_KINDS = {"organization": ("org", "org"), "person": ("person", "person"), "country": ("country", "country")}
+# The index (and IRI kind) of each kind of participant; it also names the kind in a participation's key.
+AGENT_KINDS = {"organization": "org", "person": "person", "country": "country"}
 
 
 def map_event(parsed: Parsed, em: Emitter) -> None:
@@ -127,11 +127,11 @@ def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: 
         agent, agent_part, agent_label = _group(em, event_key, participant["group"], field_prefix)
     else:
         name = next(n for n in AGENT_KINDS if n in participant)
-        kind, part = AGENT_KINDS[name]
+        kind = AGENT_KINDS[name]
         agent = em.ref(kind, participant[name], participant.line_of(name), f"{field_prefix}.{name}")
         if agent is None:
             return
-        agent_part = f"{part}-{participant[name]}"
+        agent_part = f"{kind}-{participant[name]}"
         agent_label = em.index.label(kind, participant[name])
     key = compound(event_key, role, agent_part)
     if key in listed:
