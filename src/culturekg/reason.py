@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -34,13 +34,18 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from .errors import CultureKGError
 
 # Datatypes HermiT reasons with (OWL 2 datatype map, the ones this project's data can carry).
-_SUPPORTED_DATATYPES = frozenset(
+_SUPPORTED_DATATYPES: frozenset[URIRef] = frozenset(
     {
         XSD.string, XSD.boolean, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int,
         XSD.long, XSD.decimal, XSD.double, XSD.float, XSD.anyURI, XSD.language, XSD.token,
         XSD.normalizedString, XSD.dateTime, XSD.dateTimeStamp, RDF.PlainLiteral, RDF.langString,
     }
 )
+
+
+_SUPPORTED_DATATYPE_IRIS = frozenset(str(d) for d in _SUPPORTED_DATATYPES)
+_RDF_TYPE = str(RDF.type)
+_RDF_LANG_STRING = str(RDF.langString)
 
 
 class ReasoningUnavailable(CultureKGError):
@@ -92,17 +97,21 @@ def reason(ontology_path: Path, data: DataInput | None = None) -> ReasoningRepor
             "Java was not found on PATH; HermiT needs Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless)"
         )
     ontology = _without_imports(Graph().parse(ontology_path, format="turtle"))
-    given = _as_graph(data)
-    kept = relevant_triples(ontology, given)
+    # Data stays in pyoxigraph terms: converting tens of thousands of triples to rdflib costs more
+    # than the filtering; rdflib is needed only to explain an inconsistency.
+    given = 0
+    kept: list[ox.Triple] = []
+    vocabulary = Vocabulary.of(ontology)
+    for triple in _as_triples(data):
+        given += 1
+        if vocabulary.usable(triple):
+            kept.append(triple)
 
     with tempfile.TemporaryDirectory(prefix="culturekg-reason-") as folder:
         merged = Path(folder) / "ontology-and-data.nt"
-        combined = Graph()
-        for triple in ontology:
-            combined.add(triple)
-        for triple in kept:
-            combined.add(triple)
-        combined.serialize(merged, format="nt", encoding="utf-8")
+        with merged.open("wb") as out:
+            out.write(ontology.serialize(format="nt", encoding="utf-8"))
+            ox.serialize(kept, out, format=ox.RdfFormat.N_TRIPLES)
 
         owlready2.JAVA_EXE = java
         world = owlready2.World()
@@ -112,7 +121,8 @@ def reason(ontology_path: Path, data: DataInput | None = None) -> ReasoningRepor
             try:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
             except owlready2.OwlReadyInconsistentOntologyError:
-                return ReasoningReport(False, (), tuple(explain_inconsistency(ontology, kept)), len(given), len(kept))
+                explanation = explain_inconsistency(ontology, _to_rdflib(kept))
+                return ReasoningReport(False, (), tuple(explanation), given, len(kept))
             except owlready2.OwlReadyJavaError as exc:
                 raise ReasoningFailed(f"HermiT failed: {str(exc).strip()[:2000]}") from exc
             unsatisfiable = sorted(
@@ -120,29 +130,43 @@ def reason(ontology_path: Path, data: DataInput | None = None) -> ReasoningRepor
             )
         finally:
             world.close()
-    return ReasoningReport(True, tuple(unsatisfiable), (), len(given), len(kept))
+    return ReasoningReport(True, tuple(unsatisfiable), (), given, len(kept))
 
 
-def relevant_triples(ontology: Graph, data: Graph) -> Graph:
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the ontology declares, as IRI strings, to sort data triples quickly."""
+
+    classes: frozenset[str]
+    object_properties: frozenset[str]
+    data_properties: frozenset[str]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> Vocabulary:
+        def declared(kind: URIRef) -> frozenset[str]:
+            return frozenset(str(s) for s in ontology.subjects(RDF.type, kind) if isinstance(s, URIRef))
+
+        return cls(declared(OWL.Class), declared(OWL.ObjectProperty), declared(OWL.DatatypeProperty))
+
+    def usable(self, triple: ox.Triple) -> bool:
+        """Whether HermiT can use the triple (see the module docstring)."""
+        subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode):
+            return False
+        if predicate == _RDF_TYPE:
+            return isinstance(obj, ox.NamedNode) and obj.value in self.classes
+        if predicate in self.object_properties:
+            return isinstance(obj, ox.NamedNode)
+        if predicate in self.data_properties and isinstance(obj, ox.Literal):
+            datatype = _RDF_LANG_STRING if obj.language else obj.datatype.value
+            return datatype in _SUPPORTED_DATATYPE_IRIS
+        return False
+
+
+def relevant_triples(ontology: Graph, data: DataInput) -> list[ox.Triple]:
     """The data triples HermiT can use with this ontology (see the module docstring)."""
-    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    object_properties = {p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)}
-    data_properties = {p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(p, URIRef)}
-    kept = Graph()
-    for s, p, o in data:
-        if not isinstance(s, URIRef):
-            continue
-        if p == RDF.type:
-            if o in classes:
-                kept.add((s, p, o))
-        elif p in object_properties:
-            if isinstance(o, URIRef):
-                kept.add((s, p, o))
-        elif p in data_properties and isinstance(o, Literal):
-            datatype = o.datatype or (RDF.langString if o.language else XSD.string)
-            if datatype in _SUPPORTED_DATATYPES:
-                kept.add((s, p, o))
-    return kept
+    vocabulary = Vocabulary.of(ontology)
+    return [t for t in _as_triples(data) if vocabulary.usable(t)]
 
 
 def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
@@ -304,19 +328,35 @@ def _without_imports(graph: Graph) -> Graph:
     return graph
 
 
-def _as_graph(data: DataInput | None) -> Graph:
+def _as_triples(data: DataInput | None) -> Iterator[ox.Triple]:
     if data is None:
-        return Graph()
+        return
+    # pyoxigraph's parser yields quads (in the default graph) even for N-Triples.
     if isinstance(data, Graph):
-        return data
+        for quad in ox.parse(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            yield quad.triple
+        return
     if isinstance(data, (str, os.PathLike)):
-        return Graph().parse(Path(data), format="nt")
-    graph = Graph()
+        with open(data, "rb") as handle:
+            for quad in ox.parse(handle, format=ox.RdfFormat.N_TRIPLES):
+                yield quad.triple
+        return
+    loose = Graph()
     for item in data:
-        if isinstance(item, (ox.Quad, ox.Triple)):
-            graph.add((_from_ox(item.subject), _from_ox(item.predicate), _from_ox(item.object)))
+        if isinstance(item, ox.Quad):
+            yield item.triple
+        elif isinstance(item, ox.Triple):
+            yield item
         else:
-            graph.add(tuple(item))
+            loose.add(tuple(item))
+    if len(loose):
+        yield from _as_triples(loose)
+
+
+def _to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
     return graph
 
 
