@@ -42,9 +42,13 @@ def validate(
     shapes = shapes or load_shapes(project)
     only = typed_in(store, graphs) if graphs is not None else None
     report, _ = run_engine(store, shapes, engine=engine, only=only)
-    report.results = [replace(r, shape_name=shapes.name(to_rdflib(r.source_shape)))
-                      for r in with_provenance(store, project, report.results)]
+    report.results = described(store, project, shapes, report.results)
     return report
+
+
+def described(store: GraphStore, project: Project, shapes: Shapes, results: list[ValidationResult]) -> list[ValidationResult]:
+    """The results with their record files, focus labels and keys, and readable shape names."""
+    return [replace(r, shape_name=shapes.name(to_rdflib(r.source_shape))) for r in with_provenance(store, project, results)]
 
 
 def shape_descriptions(shapes: Shapes, report: ValidationReport) -> list[ox.Triple]:
@@ -64,7 +68,11 @@ def shape_descriptions(shapes: Shapes, report: ValidationReport) -> list[ox.Trip
     return triples
 
 
-def run_engine(store: GraphStore, shapes: Shapes, *, engine: str, only: set | None) -> tuple[ValidationReport, FastRun | None]:
+def run_engine(
+    store: GraphStore, shapes: Shapes, *, engine: str, only: set | None, whole_sparql: bool = False,
+) -> tuple[ValidationReport, FastRun | None]:
+    """Results for the focus nodes in `only` (all when None); with `whole_sparql` the fast engine's
+    SPARQL-based constraints report on every focus node (incremental validation reruns them whole)."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "pyshacl":
@@ -74,7 +82,7 @@ def run_engine(store: GraphStore, shapes: Shapes, *, engine: str, only: set | No
         return ValidationReport(_unique(results), engine="pyshacl"), None
     with quiet_rdflib():
         run = FastEngine(store, shapes, only=only).run()
-    results = list(run.results)
+    results = run.results + [r for r in run.sparql_results if whole_sparql or only is None or r.focus in only]
     reduced = reduced_shapes_graph(shapes, run)
     if reduced is not None:
         delegated = run_pyshacl(data_graph(store.quads()), shapes, shacl_graph=reduced)

@@ -47,10 +47,16 @@ class Delegate(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """Where a shape is evaluated: a pattern binding ?this to its focus nodes."""
+    """Where a shape is evaluated: patterns binding ?this to its focus nodes.
+
+    `focus` is limited to the nodes being revalidated (incremental validation); `full` is not, for
+    SPARQL-based constraints, which are always run whole because their reach is not known.
+    """
 
     focus: str
-    depth: int = 0
+    full: str
+    depth: int = 0  # how many shapes deep
+    distance: int = 0  # how many edges from the targeted focus nodes
 
 
 @dataclass
@@ -59,9 +65,14 @@ class FastRun:
     # (shape, component) pairs pySHACL evaluates, and those the fast engine decided.
     delegated: set[tuple[Node, str]] = field(default_factory=set)
     compiled: set[tuple[Node, str]] = field(default_factory=set)
-    # How many edges from a focus node the compiled core constraints read (incremental validation).
+    # Results of sh:sparql constraints and SPARQL-based components: always for every focus node.
+    sparql_results: list[ValidationResult] = field(default_factory=list)
+    # How many edges from a focus node the core constraints read, and whether a path goes backwards:
+    # what incremental validation needs to find the nodes a change can affect.
     reach: int = 0
     inverse: bool = False
+    # A SPARQL-based constraint inside a logical member: its reach is unknown.
+    unbounded: bool = False
 
 
 class FastEngine:
@@ -74,6 +85,9 @@ class FastEngine:
         self._subclass_cache: dict[Node, frozenset[Node]] = {}
         self._ontology_types: dict[Node, set[Node]] = defaultdict(set)
         self._components: list[Component] = components(shapes)
+        self.reach = 0
+        self.inverse = False
+        self.unbounded = False
 
     # --- classes -------------------------------------------------------------------------------
     def subclasses(self, cls: Node) -> frozenset[Node]:
@@ -114,19 +128,26 @@ class FastEngine:
                 for predicate in values:
                     p = _term(predicate)
                     parts.append("{ ?this " + p + " ?_o }" if kind == SH.targetSubjectsOf else "{ ?_s " + p + " ?this }")
-        focus = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+    def _context(self, full: str, depth: int, distance: int) -> Context:
         if self.only is None or any(isinstance(t, ox.BlankNode) for t in self.only):
-            return focus  # blank nodes cannot be listed in VALUES; results are filtered afterwards
+            # Blank nodes cannot be listed in VALUES; results are filtered afterwards.
+            return Context(full, full, depth, distance)
         values = " ".join(sorted(str(t) for t in self.only)) or "<urn:culturekg:no-focus-node>"
-        return "{ SELECT ?this WHERE { " + focus + " VALUES ?this { " + values + " } } }"
+        return Context("{ SELECT ?this WHERE { " + full + " VALUES ?this { " + values + " } } }", full, depth, distance)
 
     @staticmethod
-    def _values_of(context: Context, path: SparqlPath | None) -> Context:
-        """The value nodes of `path` from the focus nodes of `context`, as the focus of a nested shape."""
+    def _values_of(focus: str, path: SparqlPath) -> str:
+        """A pattern binding ?this to the value nodes of `path` from the focus nodes of `focus`."""
+        return ("{ SELECT DISTINCT ?this WHERE { { SELECT (?this AS ?_parent) WHERE { " + focus
+                + " } } ?_parent " + path.text + " ?this } }")
+
+    def _child(self, context: Context, path: SparqlPath | None) -> Context:
+        """The focus of a property shape nested in a shape with `path`: that path's value nodes."""
         if path is None:
             return context
-        return Context("{ SELECT DISTINCT ?this WHERE { { SELECT (?this AS ?_parent) WHERE { " + context.focus
-                       + " } } ?_parent " + path.text + " ?this } }", context.depth + 1)
+        return self._context(self._values_of(context.full, path), context.depth + 1, context.distance + path.length)
 
     # --- running -------------------------------------------------------------------------------
     def run(self) -> FastRun:
@@ -138,13 +159,14 @@ class FastEngine:
             return run
         for node in self.shapes.targeted_shapes:
             try:
-                context = Context(self._target_pattern(node))
+                context = self._context(self._target_pattern(node), 0, 0)
             except Delegate:
                 self._delegate_tree(run, node)
                 continue
             self._visit(run, self.shapes.shape(node), context)
         if self.only is not None:
             run.results = [r for r in run.results if r.focus in self.only]
+        run.reach, run.inverse, run.unbounded = self.reach, self.inverse, self.unbounded
         return run
 
     def _visit(self, run: FastRun, shape: Shape, context: Context) -> None:
@@ -158,11 +180,9 @@ class FastEngine:
         if context.depth > _MAX_DEPTH:
             self._delegate_tree(run, shape.node)
             return
-        run.reach = max(run.reach, context.depth + (path.length if path is not None else 0))
-        run.inverse = run.inverse or (path is not None and path.inverse)
         run.results += self._evaluate(shape, context, path, run)
         for child in shape.properties:
-            self._visit(run, self.shapes.shape(child), self._values_of(context, path))
+            self._visit(run, self.shapes.shape(child), self._child(context, path))
 
     def _path(self, shape: Shape) -> SparqlPath | None:
         if shape.path is None:
@@ -188,6 +208,9 @@ class FastEngine:
         With `run`, a constraint the engine cannot decide is recorded as delegated; without it (a member
         of a logical constraint, which must be decided whole) it raises Delegate.
         """
+        if path is not None:
+            self.reach = max(self.reach, context.distance + path.length)
+            self.inverse = self.inverse or path.inverse
         results: list[ValidationResult] = []
         checks: list[Check] = []
         parts = [(name, values) for name, values in shape.components.items()]
@@ -203,11 +226,17 @@ class FastEngine:
                 parts.append((str(component.node), [component, bound]))
         for name, values in parts:
             try:
-                if name == "SPARQLConstraintComponent":
+                if name == "SPARQLConstraintComponent" and run is not None:
+                    run.sparql_results += self._sparql(shape, context, path, values)
+                elif name == "SPARQLConstraintComponent":
+                    self.unbounded = True
                     results += self._sparql(shape, context, path, values)
                 elif name in _COUNT_COMPONENTS and path is not None:
                     results += [r for v in values for r in self._count(shape, context, path, name, v)]
+                elif name not in CORE_COMPONENTS and run is not None:
+                    run.sparql_results += self._custom(shape, context, path, *values)
                 elif name not in CORE_COMPONENTS:
+                    self.unbounded = True
                     results += self._custom(shape, context, path, *values)
                 else:
                     try:
@@ -292,7 +321,10 @@ class FastEngine:
 
     def _logical(self, shape: Shape, context: Context, path: SparqlPath | None, component: str, values: list[Node]):
         """sh:or/and/not/xone/node whose members have paths: decided per value node from the members' results."""
-        inner = self._values_of(context, path)
+        # The members judge the value nodes of this shape's focus nodes; no further restriction applies.
+        inner_focus = context.focus if path is None else self._values_of(context.focus, path)
+        inner = Context(inner_focus, inner_focus, context.depth + 1,
+                        context.distance + (path.length if path is not None else 0))
         every = {to_rdflib(row[0]) for row in self._query("SELECT ?this WHERE { " + inner.focus + " }")}
         rule = _LOGICAL[component]
         bad: dict[Node, list[str]] = defaultdict(list)
@@ -329,7 +361,7 @@ class FastEngine:
             constraint = sparql_constraint(self.shapes, node, path.text if path is not None else None)
             if constraint is None:
                 continue
-            for row in self._select_rows(with_focus(constraint.query, context.focus)):
+            for row in self._select_rows(with_focus(constraint.query, context.full)):
                 if row.get("failure") is not None:
                     raise Delegate("a SPARQL constraint reported a failure")
                 value = row.get("value")
@@ -343,7 +375,7 @@ class FastEngine:
     def _custom(self, shape: Shape, context: Context, path: SparqlPath | None, component: Component, bound: dict):
         query, messages = validator_query(self.shapes, component, bound, path.text if path is not None else None)
         results = []
-        for row in self._select_rows(with_focus(query, context.focus)):
+        for row in self._select_rows(with_focus(query, context.full)):
             # As pySHACL: ?value, else for a node shape the focus node itself.
             value = row.get("value")
             if value is None and path is None:

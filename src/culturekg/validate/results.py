@@ -78,6 +78,8 @@ class ValidationReport:
     engine: str
     # Constraint components the fast engine handed to pySHACL (empty for pure engines).
     delegated: tuple[str, ...] = ()
+    # Incremental validation: how many nodes were revalidated (None: all of them).
+    revalidated: int | None = None
 
     @property
     def conforms(self) -> bool:
@@ -107,6 +109,7 @@ class ValidationReport:
             "conforms": self.conforms,
             "engine": self.engine,
             "delegated_to_pyshacl": list(self.delegated),
+            "revalidated_nodes": self.revalidated,
             "counts": self.counts(),
             "files": [
                 {"file": source, "results": [_result_json(r) for r in results]}

@@ -1,0 +1,150 @@
+"""Incremental validation: after one record changes, the merged report equals a full revalidation."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from culturekg.project import load_project
+from culturekg.store import EmbeddedStore, GraphChange
+from culturekg.validate.api import load_shapes
+from culturekg.validate.incremental import (
+    changed_graphs, load_state, save_state, state_path, validate_full, validate_incremental,
+)
+from test_validate import BASE, ID, ROOT, fill_corpus
+
+CKG = "https://w3id.org/culturekg/ontology#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(ROOT)
+
+
+@pytest.fixture(scope="module")
+def shapes(project):
+    return load_shapes(project)
+
+
+@pytest.fixture()
+def store():
+    store = EmbeddedStore()
+    fill_corpus(store.oxigraph)
+    return store
+
+
+def graph(path: str) -> ox.NamedNode:
+    return ox.NamedNode(BASE + "graph/" + path)
+
+
+def triples(store: EmbeddedStore, g: ox.NamedNode) -> list[ox.Triple]:
+    return [q.triple for q in store.quads(g)]
+
+
+def key(report) -> set:
+    return {(r.identity, r.source_files) for r in report.results}
+
+
+def check_equal_to_full(store, project, shapes, state, changed):
+    incremental, new_state = validate_incremental(store, project, changed, state, shapes=shapes)
+    full, _ = validate_full(store, project, shapes=shapes)
+    assert incremental.revalidated is not None, "expected an incremental run, not a full one"
+    assert key(incremental) == key(full)
+    assert {r.identity for r in new_state.results} == {r.identity for r in full.results}
+    return incremental, new_state
+
+
+def test_changed_event_record(store, project, shapes):
+    _, state = validate_full(store, project, shapes=shapes)
+    g = graph("data/records/events/ex-roles.yaml")
+    content = triples(store, g)
+    fixed = ox.NamedNode(ID + "participation/ex-roles--1")
+    # Participation 1 gets its one role, participation 5 disappears, a new broken one appears.
+    content = [t for t in content if not str(t.subject).endswith("ex-roles--5>")]
+    content.append(ox.Triple(fixed, ox.NamedNode(CKG + "role"), ox.NamedNode("https://w3id.org/culturekg/ontology/role/speaker")))
+    newcomer = ox.NamedNode(ID + "participation/ex-roles--6")
+    content += [ox.Triple(newcomer, RDF_TYPE, ox.NamedNode(CKG + "Participation")),
+                ox.Triple(newcomer, ox.NamedNode(CKG + "event"), ox.NamedNode(ID + "city/ex-town"))]
+    before = {r.identity for r in state.results}
+    store.apply(GraphChange(replace={g: content}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {g})
+    assert {r.identity for r in report.results} != before
+    assert any(r.focus == newcomer for r in report.results)
+    assert report.revalidated < len(list(store.oxigraph.quads_for_pattern(None, RDF_TYPE, None, None)))
+
+
+def test_changed_reference_file_reaches_the_records_that_point_at_it(store, project, shapes):
+    _, state = validate_full(store, project, shapes=shapes)
+    g = graph("data/reference/places.csv")
+    town = ox.NamedNode(ID + "city/ex-town")
+    # The town stops being a city: events, venues and conventions pointing at it now break sh:class.
+    content = [t for t in triples(store, g) if not (t.subject == town and t.predicate == RDF_TYPE)]
+    store.apply(GraphChange(replace={g: content}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {g})
+    assert any(r.value == town and r.focus == ox.NamedNode(ID + "event/ex-good") for r in report.results)
+
+
+def test_deleted_record_drops_its_results_and_what_it_linked(store, project, shapes):
+    _, state = validate_full(store, project, shapes=shapes)
+    g = graph("data/records/events/ex-dates.yaml")
+    store.apply(GraphChange(drop={g}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {g})
+    assert not any("data/records/events/ex-dates.yaml" in r.source_files for r in report.results)
+
+
+def test_two_changes_in_a_row_with_the_state_saved_and_read_back(store, project, shapes, tmp_path):
+    _, state = validate_full(store, project, shapes=shapes)
+    path = state_path(tmp_path / "store")
+    save_state(state, path)
+    restored = load_state(path)
+    assert restored is not None
+    assert [(r.identity, r.source_files, r.focus_key, r.message) for r in restored.results] == \
+        [(r.identity, r.source_files, r.focus_key, r.message) for r in state.results]
+    g1 = graph("data/records/events/ex-good.yaml")
+    content = [t for t in triples(store, g1) if t.predicate != ox.NamedNode(CKG + "reportedIn")]
+    store.apply(GraphChange(replace={g1: content}))
+    _, state2 = check_equal_to_full(store, project, shapes, restored, {g1})
+    save_state(state2, path)
+    g2 = graph("data/reference/people.csv")
+    expert = ox.NamedNode(ID + "person/ex-expert")
+    content = [t for t in triples(store, g2) if t.subject != expert]
+    store.apply(GraphChange(replace={g2: content}))
+    check_equal_to_full(store, project, shapes, load_state(path), {g2})
+
+
+def test_full_validation_when_there_is_no_usable_state(store, project, shapes, tmp_path):
+    bad = tmp_path / "state.json.gz"
+    bad.write_bytes(b"not gzip")
+    assert load_state(bad) is None
+    assert load_state(tmp_path / "missing.json.gz") is None
+    report, state = validate_incremental(store, project, changed_graphs(project, ["data/records/events/ex-good.yaml"]), None, shapes=shapes)
+    assert report.revalidated is None
+    assert state.exact
+    # The ontology changing makes every result suspect: a full run again.
+    report, _ = validate_incremental(store, project, changed_graphs(project, ["ontology/culturekg.ttl"]), state, shapes=shapes)
+    assert report.revalidated is None
+
+
+def test_changed_graphs_names_files_as_the_loader_does(project):
+    assert changed_graphs(project, ["data/records/events/x y.yaml"]) == {
+        ox.NamedNode(BASE + "graph/data/records/events/x%20y.yaml")}
+
+
+def test_a_node_that_loses_an_incoming_link_is_revalidated(store, project, shapes):
+    # A date range kept in a file of its own, linked from the good workshop's file: when the link goes,
+    # the range has no event any more (its shape's inverse path), though its own file did not change.
+    rng = ox.NamedNode(ID + "daterange/ex-good--9")
+    alone = graph("data/records/events/ex-range.yaml")
+    store.apply(GraphChange(replace={alone: [
+        ox.Triple(rng, RDF_TYPE, ox.NamedNode(CKG + "DateRange")),
+        ox.Triple(rng, ox.NamedNode(CKG + "startDate"), ox.Literal("2017-07-26", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))),
+    ]}))
+    g = graph("data/records/events/ex-good.yaml")
+    link = ox.Triple(ox.NamedNode(ID + "event/ex-good"), ox.NamedNode(CKG + "dateRange"), rng)
+    store.apply(GraphChange(replace={g: triples(store, g) + [link]}))
+    _, state = validate_full(store, project, shapes=shapes)
+    assert not any(r.focus == rng for r in state.results)
+    store.apply(GraphChange(replace={g: [t for t in triples(store, g) if t != link]}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {g})
+    assert any(r.focus == rng and r.source_files == ("data/records/events/ex-range.yaml",) for r in report.results)
