@@ -253,7 +253,8 @@ def _close(name: str, known: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def check_record(value: Any, spec: Check, path: str, *, line: int = 1, text: bool = False) -> tuple[Any, list[Problem]]:
+def check_record(value: Any, spec: Check, path: str, *, text: bool = False) -> tuple[Any, list[Problem]]:
+    """The cleaned record (or INVALID) and every problem found in it; `text` for CSV rows."""
     problems: list[Problem] = []
-    result = spec(value, At(problems, path, getattr(value, "line", line), "", text))
+    result = spec(value, At(problems, path, getattr(value, "line", 1), "", text))
     return result, problems
