@@ -306,3 +306,20 @@ def test_virtuoso_truncation_is_an_error_and_paging_reads_everything(virtuoso_se
     assert sorted(q.triple.subject.value for q in remote.quads(graph)) == sorted(t.subject.value for t in triples)
     remote.apply(GraphChange(drop={graph}))
     assert remote.count(graph) == 0
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_dataset_of_many_graphs(server, request):
+    """Virtuoso echoes each dataset graph as a response header; more than 100 must still be read."""
+    endpoint = request.getfixturevalue(f"{server}_server")
+    base = "https://many-graphs.test/"
+    minter = Minter(base)
+    p = ox.NamedNode("urn:test:p")
+    graphs = {minter.graph(f"data/records/events/e{i}.yaml"): [ox.Triple(ox.NamedNode(f"urn:test:e{i}"), p, ox.Literal(i))] for i in range(120)}
+    remote_store(endpoint, "gsp", base).apply(GraphChange(replace=graphs))
+    remote = remote_store(endpoint, "gsp", base)
+    assert remote.named_graphs() == set(graphs)
+    assert remote.count() == 120
+    assert len(remote.select("SELECT ?s WHERE { ?s ?p ?o }").rows) == 120
+    remote.apply(GraphChange(drop=set(graphs)))
+    assert remote.named_graphs() == set()

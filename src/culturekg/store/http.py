@@ -93,6 +93,13 @@ def failure(url: str, exc: BaseException) -> EndpointError:
 NETWORK_ERRORS = (urllib.error.URLError, OSError, http.client.HTTPException)
 
 
+def allow_headers(count: int) -> None:
+    """Let answers carry `count` headers: Virtuoso echoes every graph of the dataset back as an
+    X-SPARQL-default-graph or -named-graph header, and http.client refuses more than 100 headers
+    (a module-wide limit; it is only ever raised here)."""
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, count)
+
+
 def _body(exc: urllib.error.HTTPError) -> str:
     try:
         text = exc.read().decode("utf-8", "replace").strip()

@@ -23,7 +23,7 @@ from ..project import DEFAULT_BASE_IRI
 from ..sparql import QueryRefused, bind, check_local, is_update
 from .base import Bindings, GraphChange, QueryResult
 from .chunks import update_requests
-from .http import NETWORK_ERRORS, Auth, EndpointError, check_complete, failure, opener, send
+from .http import NETWORK_ERRORS, Auth, EndpointError, allow_headers, check_complete, failure, opener, send
 from .results import ResultsFormatError, parse_ask, parse_select
 
 __all__ = ["Auth", "EndpointError", "RemoteStore"]
@@ -85,6 +85,7 @@ class RemoteStore:
             wrapper.setCredentials(self.auth.user, self.auth.password, realm=self.auth.realm)
         if dataset:
             graphs = sorted(g.value for g in self.named_graphs()) or [self._empty_dataset()]
+            allow_headers(2 * len(graphs) + 100)
             for graph in graphs:
                 wrapper.addDefaultGraph(graph)
                 wrapper.addNamedGraph(graph)
