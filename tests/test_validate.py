@@ -260,3 +260,26 @@ def test_command_refuses_a_missing_store_and_a_bad_format(tmp_path):
     result = CliRunner().invoke(app, ["-C", str(ROOT), "--store", str(tmp_path), "validate", "--format", "xml"])
     assert result.exit_code == 2
     assert "'xml' is not one of text, turtle, json" in result.output
+
+
+def test_constraints_beyond_our_shapes_are_compiled_or_delegated_and_agree_with_pyshacl():
+    shapes = Shapes(FIXTURES / "extra-shapes.ttl", ROOT / "ontology" / "culturekg.ttl")
+    store = EmbeddedStore()
+    store.oxigraph.load(path=str(FIXTURES / "extra-data.trig"), format=ox.RdfFormat.TRIG)
+    fast, run = run_engine(store, shapes, engine="fast", only=None)
+    reference, _ = run_engine(store, shapes, engine="pyshacl", only=None)
+    assert {r.identity for r in fast.results} == {r.identity for r in reference.results}
+    kinds = Counter(r.component.value.rsplit("#", 1)[1] for r in reference.results)
+    for kind in ("MinLengthConstraintComponent", "MaxLengthConstraintComponent", "LanguageInConstraintComponent",
+                 "MinExclusiveConstraintComponent", "MaxInclusiveConstraintComponent", "XoneConstraintComponent",
+                 "NotConstraintComponent", "MinCountConstraintComponent", "MaxCountConstraintComponent",
+                 "LessThanConstraintComponent", "DisjointConstraintComponent", "EqualsConstraintComponent",
+                 "QualifiedMinCountConstraintComponent", "NodeConstraintComponent", "ClosedConstraintComponent",
+                 "HasValueConstraintComponent", "UniqueLangConstraintComponent"):
+        assert kinds[kind], f"the extra corpus should break {kind}"
+    # Property pairs, sh:closed, qualified shapes and node-shape sh:hasValue go to pySHACL, and the report says so.
+    assert set(fast.delegated) == {
+        "LessThanConstraintComponent", "DisjointConstraintComponent", "EqualsConstraintComponent",
+        "QualifiedValueShapeConstraintComponent", "ClosedConstraintComponent", "HasValueConstraintComponent",
+    }
+    assert ("NodeConstraintComponent" not in fast.delegated) and ("XoneConstraintComponent" not in fast.delegated)
