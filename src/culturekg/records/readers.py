@@ -164,13 +164,9 @@ class _JsonReader:
                 raise self.error(i, "expected ':' after a property name")
             value, i = self.value(self.skip(i + 1))
             result.put(key, value, key_line)
-            i = self.skip(i)
-            if self.text.startswith(",", i):
-                i = self.skip(i + 1)
-            elif self.text.startswith("}", i):
-                return result, i + 1
-            else:
-                raise self.error(i, "expected ',' or '}'")
+            i, closed = self.after_item(i, "}")
+            if closed:
+                return result, i
 
     def sequence(self, i: int) -> tuple[LList, int]:
         result = LList(self.line(i))
@@ -181,13 +177,18 @@ class _JsonReader:
             item_line = self.line(i)
             value, i = self.value(i)
             result.add(value, item_line)
-            i = self.skip(i)
-            if self.text.startswith(",", i):
-                i = self.skip(i + 1)
-            elif self.text.startswith("]", i):
-                return result, i + 1
-            else:
-                raise self.error(i, "expected ',' or ']'")
+            i, closed = self.after_item(i, "]")
+            if closed:
+                return result, i
+
+    def after_item(self, i: int, close: str) -> tuple[int, bool]:
+        """Past the ',' before the next item, or past `close`; True when the container closed."""
+        i = self.skip(i)
+        if self.text.startswith(",", i):
+            return self.skip(i + 1), False
+        if self.text.startswith(close, i):
+            return i + 1, True
+        raise self.error(i, f"expected ',' or '{close}'")
 
 
 def read_json(text: str, path: str) -> Value:
