@@ -128,3 +128,16 @@ def test_validate_reads_its_data_from_the_endpoint(project, oxigraph_server):
     assert remote.exit_code == local.exit_code
     assert remote.output == local.output
     assert '"conforms"' in local.output
+
+
+def test_export_from_an_endpoint_equals_the_local_export(project, oxigraph_server):
+    pushed = cli("-C", str(project), "push", "--endpoint", oxigraph_server.query_url,
+                 "--update-url", oxigraph_server.update_url, "--all")
+    assert pushed.exit_code == 0, pushed.output
+    result = cli("-C", str(project), "export", "--endpoint", oxigraph_server.query_url)
+    assert result.exit_code == 0, result.output
+    exported = list(ox.parse(io.BytesIO(result.stdout_bytes), format=ox.RdfFormat.N_QUADS))
+    local = quads_of(project)
+    # The endpoint names blank nodes its own way: compare them by position only.
+    shape = lambda quads: sorted(tuple("_" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in quads)  # noqa: E731
+    assert shape(exported) == shape(local)
