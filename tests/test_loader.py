@@ -345,3 +345,17 @@ def test_large_loads_write_in_batches_from_disk_with_the_same_result(root, loade
     report = load(load_project(root), batched)
     assert set(batched.quads()) == set(store.quads())
     assert len(applied) > 5 and sum(applied) == report.triples_written
+
+
+def test_one_group_may_take_part_in_several_roles(root):
+    event = root / EV / "felt-2019.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("source:", """participants:
+  - {role: participant, group: {label: felt makers, count: 12}}
+  - {role: speaker, group: {label: felt makers, count: 12}}
+source:"""), encoding="utf-8")
+    store = EmbeddedStore()
+    load(load_project(root), store)
+    group = iri("group", "felt-2019--felt-makers")
+    roles = store.select("SELECT ?role WHERE { ?p ?agent ?g ; ?has ?role }", {"agent": CKG.agent, "g": group, "has": CKG.role})
+    assert {row[0] for row in roles.rows} == {ROLE.participant, ROLE.speaker}
+    assert counts(objects(store, group, CKG.headCount)) == {12}

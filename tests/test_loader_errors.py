@@ -59,7 +59,10 @@ CASES = {
         (EV + "range-outside.yaml", 9, "dates.ranges[1]", "venue 'nowhere' is not declared"),
     ],
     "unsafe-yaml": [(EV + "unsafe-yaml.yaml", 6, None, "python/object/apply:os.system is not allowed")],
-    "iri-collision": [(EV + "iri-collision.yaml", 9, "participants[1]", "org-unesco is listed twice as organizer (first at line 7)")],
+    "iri-collision": [
+        (EV + "iri-collision.yaml", 9, "participants[1]", "org-unesco is listed twice as organizer (first at line 7)"),
+        (EV + "iri-collision.yaml", 16, "participants[4].group", "group key 'culture-ministries' already names another group (line 12)"),
+    ],
     "iri-collision-positions": [
         ("data/reference/positions.csv", 3, None,
          "IRI collision: https://w3id.org/culturekg/id/position/ab--cd--ef--1 is minted for post 1 of person ab in "

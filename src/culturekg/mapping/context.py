@@ -23,6 +23,10 @@ NOUNS = {
 }
 
 
+# How many '--' a key of each compound kind holds when none of its parts holds one.
+COMPOUND_SEPARATORS = {"participation": 2, "group": 1, "daterange": 1, "position": 2}
+
+
 @dataclass(frozen=True)
 class Entry:
     """A declared thing: its label, and the file and line that declare it."""
@@ -87,10 +91,15 @@ class Emitter:
     def mint(self, kind: str, key: str, identity: str, line: int) -> ox.NamedNode:
         """The IRI of a thing this file defines; refuses one another thing already has."""
         iri = self.minter.iri(kind, key)
-        try:
-            self.registry.claim(iri, identity, f"{self.path}:{line}")
-        except IRICollision as exc:
-            self.fail(f"IRI collision: {exc}", line, None)
+        # A plain key is unique in its kind (the index refuses one declared twice), and a key made
+        # of keys splits back into them one way only unless a part holds '--' itself: only such
+        # keys can collide, so only they are registered (the registry would otherwise hold every
+        # IRI of a large project).
+        if key.count("--") > COMPOUND_SEPARATORS.get(kind, key.count("--")):
+            try:
+                self.registry.claim(iri, identity, f"{self.path}:{line}")
+            except IRICollision as exc:
+                self.fail(f"IRI collision: {exc}", line, None)
         return iri
 
     def mint_shared(self, kind: str, key: str, label: str, line: int, field_name: str) -> ox.NamedNode:

@@ -34,8 +34,9 @@ def map_event(parsed: Parsed, em: Emitter) -> None:
     _places(em, event, record)
     _links(em, event, record)
     listed: dict[str, int] = {}
+    groups: dict[str, Rec] = {}
     for index, participant in enumerate(record.get("participants", [])):
-        _participant(em, event, key, participant, index, listed)
+        _participant(em, event, key, participant, index, listed, groups)
     _source(em, event, key, record)
     if "notes" in record:
         em.add(event, CKG.note, text(record["notes"]))
@@ -120,11 +121,13 @@ def _links(em: Emitter, event: ox.NamedNode, record: Rec) -> None:
 
 
 def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: Rec, index: int,
-                 listed: dict[str, int]) -> None:
+                 listed: dict[str, int], groups: dict[str, Rec]) -> None:
     field_prefix = f"participants[{index}]"
     role = participant["role"]
     if "group" in participant:
-        agent, agent_part, agent_label = _group(em, event_key, participant["group"], field_prefix)
+        agent, agent_part, agent_label = _group(em, event_key, participant["group"], field_prefix, groups)
+        if agent is None:
+            return
     else:
         name = next(n for n in AGENT_KINDS if n in participant)
         kind = AGENT_KINDS[name]
@@ -152,8 +155,15 @@ def _participant(em: Emitter, event: ox.NamedNode, event_key: str, participant: 
             em.add(node, CKG.represented, represented)
 
 
-def _group(em: Emitter, event_key: str, group: Rec, field_prefix: str) -> tuple[ox.NamedNode, str, str]:
+def _group(em: Emitter, event_key: str, group: Rec, field_prefix: str,
+           groups: dict[str, Rec]) -> tuple[ox.NamedNode | None, str, str]:
+    """The group's node; one group may take part in several roles, but one key names one group."""
     key = group_key(group)
+    first = groups.setdefault(key, group)
+    if first is not group and first != group:
+        em.fail(f"group key '{key}' already names another group (line {first.line}); give each group its own key",
+                group.line, f"{field_prefix}.group")
+        return None, "", ""
     node = em.mint("group", compound(event_key, key), f"group {key} of {event_key}", group.line)
     em.describe(node, CKG.StakeholderGroup, plain(group["label"]), compound(event_key, key))
     em.link(node, CKG.sector, "sector", group, "sector", f"{field_prefix}.group.sector")
