@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Console
 
 from .. import export as exporter
+from .build import _progress_bar
 from ..errors import ConfigError
 from ..push import push as push_graphs
 from ..state import AppState
@@ -82,7 +84,13 @@ def register(app: typer.Typer) -> None:
                 state, endpoint, update_url=update_url, gsp_url=gsp_url,
                 user=user, password=password, auth=auth, timeout=timeout, row_limit=row_limit,
             )
-            report = push_graphs(local, remote, state.project.base_iri, everything=everything)
+            with _progress_bar(Console(stderr=True)) as bar:
+                task = bar.add_task("Writing graphs", total=None)
+
+                def progress(graph, done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                report = push_graphs(local, remote, state.project.base_iri, everything=everything, progress=progress)
         finally:
             local.close()
         typer.echo(report.summary())
