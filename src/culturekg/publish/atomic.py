@@ -78,6 +78,7 @@ class Staging:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.root = out / f"{_STAGING_PREFIX}{uuid.uuid4().hex}"
+        self._folders: set[str] = set()
 
     def path(self, relative: str) -> Path:
         """Where a release file is staged; refuses any name that would land outside the staging folder.
@@ -90,9 +91,13 @@ class Staging:
 
     def write(self, relative: str, data: bytes) -> Path:
         target = self.path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         # Nobody else sees the staging folder, so a plain write is enough here.
-        target.write_bytes(data)
+        with open(target, "wb") as handle:
+            handle.write(data)
         return target
 
     def files(self) -> list[str]:

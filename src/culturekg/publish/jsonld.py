@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -89,12 +90,18 @@ def _nodes(triples: Iterable[ox.Triple], compact: Compactor) -> list[dict]:
     return list(nodes.values())
 
 
+@lru_cache(maxsize=8)
+def _compactor(base_iri: str) -> Compactor:
+    # One per base IRI, so its cache serves every entity document of a release.
+    return Compactor(context(base_iri))
+
+
 def document(quads: Iterable[ox.Quad], base_iri: str) -> dict:
     """A JSON-LD document holding the quads; named graphs are kept as `@graph` of their graph node."""
     quads = list(quads)
     check_json(quads)
     ctx = context(base_iri)
-    compact = Compactor(ctx)
+    compact = _compactor(base_iri)
     by_graph: dict[str, list[ox.Triple]] = {}
     for quad in quads:
         key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else compact.node_id(quad.graph_name)

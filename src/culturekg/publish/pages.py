@@ -21,13 +21,14 @@ _ROLE_VERBS = {
 _INCOMING_LIMIT = 200
 
 
-def entity_jsonld(view: GraphView, entity: ox.NamedNode) -> dict:
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in view.description(entity)]
-    return jsonld.document(quads, view.base_iri)
+def entity_jsonld(view: GraphView, entity: ox.NamedNode, description: list[ox.Triple] | None = None) -> dict:
+    triples = description if description is not None else view.description(entity)
+    return jsonld.document((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples), view.base_iri)
 
 
-def entity_turtle(view: GraphView, entity: ox.NamedNode) -> bytes:
-    return ox.serialize(view.description(entity), format=ox.RdfFormat.TURTLE, prefixes=jsonld.context(view.base_iri))
+def entity_turtle(view: GraphView, entity: ox.NamedNode, description: list[ox.Triple] | None = None) -> bytes:
+    triples = description if description is not None else view.description(entity)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=jsonld.context(view.base_iri))
 
 
 def _role_name(role) -> str:
@@ -127,7 +128,8 @@ def _sources(view: GraphView, entity, linker: Linker, participations: set) -> st
     return "<h2>Sources</h2><ul>" + "".join(items) + "</ul>"
 
 
-def entity_page(view: GraphView, entity: ox.NamedNode, linker: Linker, *, server: bool = False) -> str:
+def entity_page(view: GraphView, entity: ox.NamedNode, linker: Linker, *, server: bool = False, document: dict | None = None) -> str:
+    """The page; `document` is the entity's JSON-LD when the caller has it already."""
     label = view.label(entity)
     types = ", ".join(term_html(t, view, linker) for t in view.types(entity)) or "no type stated"
     formats = " · ".join(f'<a href="{esc(linker.entity_file(entity.value, ext))}">{name}</a>'
@@ -143,6 +145,6 @@ def entity_page(view: GraphView, entity: ox.NamedNode, linker: Linker, *, server
         + _sources(view, entity, linker, used | used_by_agent)
         + _incoming(view, entity, linker, used | used_by_agent)
         + (f"<h2>Stated in</h2><ul>{graphs}</ul>" if graphs else "")
-        + f'<script type="application/ld+json">{jsonld.for_script(entity_jsonld(view, entity))}</script>'
+        + f'<script type="application/ld+json">{jsonld.for_script(document or entity_jsonld(view, entity))}</script>'
     )
     return page(label, body, linker, server=server)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 PAGE_ROOTS = ("id", "graph")
 _KEEP = re.compile(r"[A-Za-z0-9-]")
@@ -22,13 +23,19 @@ def _hashed(text: str) -> str:
     return "~~" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_ALL_KEPT = re.compile(r"[A-Za-z0-9-]+")
+
+
 def encode_segment(segment: str) -> str:
     if segment == "":
         return "~"
+    if len(segment) <= _MAX_SEGMENT and _ALL_KEPT.fullmatch(segment):
+        return segment  # the common case: a key such as 'almaty-2017' needs no encoding
     encoded = "".join(c if _KEEP.match(c) else "".join(f"~{b:02X}" for b in c.encode("utf-8")) for c in segment)
     return encoded if len(encoded) <= _MAX_SEGMENT else _hashed(segment)
 
 
+@lru_cache(maxsize=500_000)
 def page_stem(iri: str, base_iri: str) -> str | None:
     """'id/event/almaty-2017' for `{base}id/event/almaty-2017`; None for IRIs that get no page."""
     if not iri.startswith(base_iri):

@@ -40,6 +40,8 @@ def build_site(staging: Staging, quads: list[ox.Quad], project: Project, info: R
         stem = page_stem(entity.value, project.base_iri)
         linker = Linker(project.base_iri, f"{stem}.html")
         # Staging.write refuses any path outside the release folder, whatever the IRI was.
-        staging.write(f"{stem}.html", entity_page(view, entity, linker).encode("utf-8"))
-        staging.write(f"{stem}.ttl", entity_turtle(view, entity))
-        staging.write(f"{stem}.jsonld", jsonld.dumps(entity_jsonld(view, entity)))
+        description = view.description(entity)
+        document = entity_jsonld(view, entity, description)
+        staging.write(f"{stem}.html", entity_page(view, entity, linker, document=document).encode("utf-8"))
+        staging.write(f"{stem}.ttl", entity_turtle(view, entity, description))
+        staging.write(f"{stem}.jsonld", jsonld.dumps(document))
