@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..vocab import CKG_NS, ROLE_NS
+from ..vocab import CKG, ROLE_NS
 from .html import Linker, esc
 from .view import GraphView
 
@@ -57,7 +57,7 @@ def _year(term) -> int | None:
 
 
 def _short(view: GraphView, convention) -> str:
-    short = view.first(convention, ox.NamedNode(CKG_NS + "shortName"))
+    short = view.first(convention, CKG.shortName)
     return short.value if isinstance(short, ox.Literal) else view.label(convention)
 
 

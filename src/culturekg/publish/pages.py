@@ -7,13 +7,12 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..vocab import CKG_NS, RDF, ROLE_NS
+from ..vocab import CKG, ROLE_NS
 from . import jsonld
 from .charts import event_diagram
 from .html import Linker, esc, page, term_html
 from .view import GraphView
 
-_CKG = lambda name: ox.NamedNode(CKG_NS + name)  # noqa: E731 - a short spelling for fixed terms
 _ROLE_VERBS = {
     "organizer": "organized", "co-organizer": "co-organized", "funder": "funded", "supporter": "supported",
     "partner": "was a partner of", "facilitator": "facilitated", "speaker": "spoke at", "participant": "attended",
@@ -50,15 +49,15 @@ def _statements(view: GraphView, entity, linker: Linker) -> str:
 def _participations_of_agent(view: GraphView, agent, linker: Linker) -> tuple[str, set]:
     rows, used = [], set()
     for quad in view.incoming(agent):
-        if quad.predicate not in (_CKG("agent"), _CKG("represented")):
+        if quad.predicate not in (CKG.agent, CKG.represented):
             continue
         participation = quad.subject
         used.add(participation)
-        event = view.first(participation, _CKG("event"))
-        role = _role_name(view.first(participation, _CKG("role")))
-        verb = _ROLE_VERBS.get(role, role) if quad.predicate == _CKG("agent") else f"was represented ({role}) at"
-        capacity = view.first(participation, _CKG("capacity"))
-        date = view.first(event, _CKG("startDate")) if event is not None else None
+        event = view.first(participation, CKG.event)
+        role = _role_name(view.first(participation, CKG.role))
+        verb = _ROLE_VERBS.get(role, role) if quad.predicate == CKG.agent else f"was represented ({role}) at"
+        capacity = view.first(participation, CKG.capacity)
+        date = view.first(event, CKG.startDate) if event is not None else None
         rows.append((date.value if date is not None else "", verb, event, capacity))
     if not rows:
         return "", used
@@ -73,13 +72,13 @@ def _participations_of_agent(view: GraphView, agent, linker: Linker) -> tuple[st
 def _participants_of_event(view: GraphView, event, linker: Linker) -> tuple[str, set]:
     rows, used = [], set()
     for quad in view.incoming(event):
-        if quad.predicate != _CKG("event"):
+        if quad.predicate != CKG.event:
             continue
         participation = quad.subject
         used.add(participation)
-        agent = view.first(participation, _CKG("agent"))
-        role = _role_name(view.first(participation, _CKG("role")))
-        rows.append((role, agent, view.first(participation, _CKG("capacity")), view.first(participation, _CKG("represented"))))
+        agent = view.first(participation, CKG.agent)
+        role = _role_name(view.first(participation, CKG.role))
+        rows.append((role, agent, view.first(participation, CKG.capacity), view.first(participation, CKG.represented)))
     if not rows:
         return "", used
     rows.sort(key=lambda r: (r[0], view.label(r[1]) if r[1] is not None else ""))
@@ -107,16 +106,16 @@ def _incoming(view: GraphView, entity, linker: Linker, skip: set) -> str:
 
 
 def _sources(view: GraphView, entity, linker: Linker, participations: set) -> str:
-    sources = set(view.values(entity, _CKG("reportedIn")))
+    sources = set(view.values(entity, CKG.reportedIn))
     for participation in participations:
-        sources.update(view.values(participation, _CKG("reportedIn")))
+        sources.update(view.values(participation, CKG.reportedIn))
     if not sources:
         return ""
     items = []
     for source in sorted(sources, key=str):
-        url = view.first(source, _CKG("url"))
-        publisher = view.first(source, _CKG("publisher")) or view.first(source, _CKG("publisherName"))
-        date = view.first(source, _CKG("publicationDate"))
+        url = view.first(source, CKG.url)
+        publisher = view.first(source, CKG.publisher) or view.first(source, CKG.publisherName)
+        date = view.first(source, CKG.publicationDate)
         bits = [term_html(source, view, linker)]
         if url is not None:
             bits.append(term_html(url, view, linker))

@@ -12,11 +12,11 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..sparql import bind
-from ..vocab import CKG_NS, PREFIXES, RDF, RDFS, SKOS
+from ..vocab import CKG, PREFIXES, RDF, RDFS, SKOS
 from .paths import page_stem
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-_LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, ox.NamedNode(CKG_NS + "shortName"), ox.NamedNode(CKG_NS + "headline"))
+_LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, CKG.shortName, CKG.headline)
 
 
 class GraphView:

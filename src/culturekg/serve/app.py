@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import cached_property
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -28,7 +27,7 @@ from ..sparql import QueryRefused, bind
 from .guard import UpdateRefused, check_graphs, check_query
 from .negotiate import choose
 from .querypage import downloads, query_page, select_table, triples_table
-from .worker import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryTimeout, WorkerPool
+from .worker import Job, QueryTimeout, WorkerPool
 
 _MAX_BODY = 1 << 20
 _FORMAT_NAMES = {
@@ -173,7 +172,7 @@ class Site:
         except QueryTimeout as exc:
             return page_error(503, str(exc)) if html else _text(503, str(exc))
         if not html:
-            return Reply(answer.status, answer.media_type if answer.status == 200 else answer.media_type, answer.body, True)
+            return Reply(answer.status, answer.media_type, answer.body, True)
         if answer.status != 200:
             return page_error(answer.status, answer.body.decode("utf-8").strip())
         table = triples_table(answer.body, self.view, Linker(self.base_iri)) if form in ("CONSTRUCT", "DESCRIBE") \
