@@ -1,13 +1,17 @@
 """The ontology file: it parses, every term has an English label and definition, the terms that
 docs/model.md names exist, its metadata is present, it stays in OWL 2 DL (no punning, nothing
-undeclared in axioms, no imports), and HermiT finds it consistent with every class satisfiable."""
+undeclared in axioms, no imports; and the OWL API's profile checker agrees), and HermiT finds it
+consistent with every class satisfiable."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
+import owlready2
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -19,6 +23,7 @@ from culturekg.vocab import CKG, CKG_NS, INSTRUMENT, INSTRUMENT_NS, ROLE, ROLE_N
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "culturekg.ttl"
 MODEL_DOC = ROOT / "docs" / "model.md"
+PROFILE_CHECK = Path(__file__).resolve().parent / "java" / "DLProfileCheck.java"
 ONTOLOGY_IRI = URIRef("https://w3id.org/culturekg/ontology")
 OWN = (CKG_NS, ROLE_NS, INSTRUMENT_NS, SOURCE_KIND_NS)
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype)
@@ -122,3 +127,21 @@ def test_hermit_finds_it_consistent_with_every_class_satisfiable():
     report = reason(ONTOLOGY, None)
     assert report.consistent, report.lines()
     assert report.unsatisfiable == (), report.lines()
+
+
+@pytest.mark.java
+def test_owl_api_finds_it_in_the_owl2_dl_profile(g: Graph, tmp_path: Path):
+    """The OWL API bundled in owlready2's HermiT.jar checks the OWL 2 DL profile (run in Java's
+    source-file mode, which needs a JDK's compiler)."""
+    if shutil.which("javac") is None:
+        pytest.skip("the OWL 2 DL profile check compiles a small Java file and needs a JDK (javac)")
+    hermit_jar = Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+    document = tmp_path / "culturekg.owl"
+    g.serialize(document, format="xml")
+    run = subprocess.run(
+        ["java", "-cp", str(hermit_jar), str(PROFILE_CHECK), str(document)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines and lines[-1] == "IN-PROFILE", "\n".join(lines)
