@@ -144,3 +144,15 @@ def test_swap_refuses_a_symlinked_folder_in_the_release(tmp_path):
     with pytest.raises(Exception, match="leaves the release folder"):
         staging.commit()
     assert not any(outside.rglob("*.html"))
+
+
+def test_next_release_removes_pages_of_entities_gone_and_keeps_other_files(tmp_path):
+    extra = ox.Quad(ox.NamedNode(BASE + "id/venue/gone"), LABEL, ox.Literal("A venue"), GRAPH)
+    out = build(tmp_path, [extra])
+    assert (out / "id/venue/gone.html").is_file()
+    (out / "notes.txt").write_text("mine")
+    (out / "empty-folder-of-mine").mkdir()
+    build(tmp_path, [])
+    assert not (out / "id/venue").exists()  # its only files were stale: the folder goes too
+    assert (out / "notes.txt").read_text() == "mine" and (out / "empty-folder-of-mine").is_dir()
+    assert (out / "id/event/almaty-2017-2005-training.html").is_file()

@@ -153,25 +153,28 @@ def _swap_in(staging: Path, out: Path) -> None:
                 raise ConfigError(f"{target.parent}: leaves the release folder {out} (a symlink?); release not swapped in")
             checked.add(target.parent)
         os.replace(source, target)
+    emptied: set[Path] = set()
     for name in sorted(set(old) - set(new)):
         stale = (out / name).resolve()
-        if stale.is_relative_to(out.resolve()) and stale.is_file():
+        if stale.is_relative_to(root) and stale.is_file():
             stale.unlink()
-    _remove_empty_dirs(out)
+            emptied.add(stale.parent)
+    _remove_empty_dirs(emptied, root)
     os.replace(staging / MANIFEST, out / MANIFEST)
     _fsync_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _remove_empty_dirs(out: Path) -> None:
-    folders = [p for p in out.rglob("*") if p.is_dir()]
+def _remove_empty_dirs(folders: set[Path], root: Path) -> None:
+    """Remove the folders that stale files left empty, and their parents up to the release root;
+    folders that were never part of a release are left alone."""
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        if folder.relative_to(out).parts[0].startswith(_STAGING_PREFIX):
-            continue
-        try:
-            folder.rmdir()
-        except OSError:
-            pass  # not empty: it holds files of this release
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty (or gone): it holds files of this release or of the user
+            folder = folder.parent
 
 
 def _fsync_dir(path: Path) -> None:
