@@ -22,8 +22,11 @@ PHASES = {
     "dump": culturekg_phases.dump,
     "validate": culturekg_phases.validate,
     "queries": culturekg_phases.queries,
+    "query-one": culturekg_phases.query_one,
     "publish": culturekg_phases.publish,
     "oxigraph": baseline_phases.oxigraph,
+    "bulk-query-one": baseline_phases.bulk_query_one,
+    "direct-query-one": baseline_phases.direct_query_one,
     "rdflib": baseline_phases.rdflib_all,
 }
 
@@ -36,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--load-limit", type=float, default=3600.0)
+    parser.add_argument("--name", help="the stored query a *-query-one phase runs")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    context = Context(args.project.resolve(), args.work.resolve(), Recorder(args.results, args.phase), args.timeout, args.repeat)
+    context = Context(args.project.resolve(), args.work.resolve(), Recorder(args.results, args.phase), args.timeout, args.repeat,
+                      args.name, args.load_limit)
     PHASES[args.phase](context)
     return 0
 

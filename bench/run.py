@@ -47,7 +47,8 @@ def project_for(out: Path, events: int, seed: int, reference: Path, log) -> tupl
 
 def run_phase(phase: str, folder: Path, work: Path, results: Path, args, log) -> None:
     command = [sys.executable, str(BENCH / "phase.py"), phase, "--project", str(folder), "--work", str(work),
-               "--results", str(results), "--timeout", str(args.timeout), "--repeat", str(args.repeat)]
+               "--results", str(results), "--timeout", str(args.timeout), "--repeat", str(args.repeat),
+               "--load-limit", str(args.load_limit)]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, timeout=args.phase_limit, capture_output=True, text=True)
@@ -68,6 +69,24 @@ def _note(results: Path, phase: str, note: str) -> None:
                                  "peak_rss_mb": None, "note": note}) + "\n")
 
 
+def _abandoned(lines: list[dict], events: int) -> list[dict]:
+    """Steps that ran past their limit at this size, so larger sizes do not spend the limit again."""
+    return [{"step": line["step"], "engine": line["engine"], "events": events, "note": line["note"],
+             "limit_seconds": line.get("limit_seconds")}
+            for line in lines if line.get("seconds") is None and any(w in line.get("note", "") for w in ("abandoned", "killed"))]
+
+
+def _read_abandoned(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def _remember_abandoned(path: Path, entries: list[dict]) -> None:
+    """Kept across runs (bench/out/abandoned-seedS.json), so a later run of a larger size skips too."""
+    known = {(e["step"], e["engine"], e["events"]): e for e in _read_abandoned(path) + entries}
+    path.write_text(json.dumps(sorted(known.values(), key=lambda e: (e["events"], e["step"], e["engine"])), indent=1),
+                    encoding="utf-8")
+
+
 def bench_size(events: int, args, log) -> list[dict]:
     folder, generated = project_for(args.out, events, args.seed, args.reference, log)
     work = folder / ".bench"
@@ -75,6 +94,9 @@ def bench_size(events: int, args, log) -> list[dict]:
     work.mkdir(parents=True)
     results = work / "steps.jsonl"
     results.touch()
+    memory = args.out / f"abandoned-seed{args.seed}.json"
+    skip = [e for e in _read_abandoned(memory) if e["events"] < events]
+    (work / "skip.json").write_text(json.dumps(skip), encoding="utf-8")
     if generated is not None:
         with results.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({"phase": "generate", "step": "generate", "engine": "bench/generate.py",
@@ -84,6 +106,7 @@ def bench_size(events: int, args, log) -> list[dict]:
     lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line.strip()]
     triples = next((line.get("triples") for line in lines if line["step"] == "dump" and line.get("triples")), None)
     found = measures(lines, events, triples)
+    _remember_abandoned(memory, _abandoned(lines, events))
     if not args.keep:
         for heavy in ("store-culturekg", "store-bulk", "all.nq", "union.nt"):
             target = work / heavy
@@ -99,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="cache of synthetic projects (default bench/out)")
     parser.add_argument("--reference", type=Path, default=generate.REPO / "data" / "reference")
     parser.add_argument("--timeout", type=float, default=600.0, help="limit for one baseline step (rdflib, pySHACL)")
-    parser.add_argument("--phase-limit", type=float, default=7200.0, help="hard limit for one phase's process")
+    parser.add_argument("--load-limit", type=float, default=3600.0,
+                        help="limit for rdflib parsing the dump and for pySHACL (default 3600 s)")
+    parser.add_argument("--phase-limit", type=float, default=14400.0, help="hard limit for one phase's process")
     parser.add_argument("--repeat", type=int, default=3, help="queries: best of this many runs")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=PHASES)
     parser.add_argument("--keep", action="store_true", help="keep the stores and dumps of the run")
@@ -109,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    everything = []
-    for events in args.events:
+    everything: list[dict] = []
+    for events in sorted(args.events):
         found = bench_size(events, args, log)
         everything += found
         for measure in found:

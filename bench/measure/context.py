@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,8 @@ class Context:
     recorder: Recorder
     timeout: float         # limit for each baseline step that could run for hours
     repeat: int            # queries: best of this many runs
+    name: str | None = None  # the one query a *-query phase runs
+    load_limit: float = 3600.0  # limit for the long baselines that must still run: rdflib parse, pySHACL
 
     @property
     def culturekg_store(self) -> Path:
@@ -38,8 +42,41 @@ class Context:
     def workload(self) -> Path:
         return self.work / "queries.json"
 
+    @property
+    def skip_file(self) -> Path:
+        return self.work / "skip.json"
+
+    def skip(self, step: str, engine: str, limit: float) -> bool:
+        """True (and recorded) when this step already ran past a limit at least as long at a smaller
+        size: retrying it on more data would only spend the limit again."""
+        if not self.skip_file.is_file():
+            return False
+        for entry in json.loads(self.skip_file.read_text(encoding="utf-8")):
+            if entry["step"] == step and entry["engine"] == engine and (entry.get("limit_seconds") or 0) >= limit:
+                self.recorder.write(step, engine, None, note=f"not retried: at {entry['events']} events it was {entry['note']}")
+                return True
+        return False
+
     def read_workload(self) -> list[dict]:
         return json.loads(self.workload.read_text(encoding="utf-8")) if self.workload.is_file() else []
+
+    def spawn(self, phase: str, name: str, step: str, engine: str) -> None:
+        """Run one query in a process of its own: Oxigraph cannot be interrupted from Python, but a
+        process can be killed, so a query that would run for hours costs only the time limit."""
+        if self.skip(step, engine, self.timeout):
+            return
+        command = [sys.executable, str(Path(__file__).resolve().parent.parent / "phase.py"), phase,
+                   "--project", str(self.project), "--work", str(self.work), "--results", str(self.recorder.results),
+                   "--timeout", str(self.timeout), "--repeat", str(self.repeat), "--name", name,
+                   "--load-limit", str(self.load_limit)]
+        try:
+            done = subprocess.run(command, timeout=self.timeout, capture_output=True, text=True)
+        except subprocess.TimeoutExpired:
+            self.recorder.write(step, engine, None, note=f"killed after the {self.timeout:g} s limit", limit_seconds=self.timeout)
+            return
+        if done.returncode != 0:
+            tail = (done.stderr or "no message").strip().splitlines()[-1]
+            self.recorder.write(step, engine, None, note=f"failed (exit {done.returncode}): {tail}"[:500])
 
 
 def available(module: str) -> bool:

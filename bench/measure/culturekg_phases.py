@@ -94,11 +94,12 @@ def _pick(store, project, kind: str, position: int) -> str:
 
 
 def queries(ctx: Context) -> None:
-    """Every stored query through the culturekg runner; the bound texts become the baselines' workload."""
+    """Every stored query through the culturekg runner, each in a process of its own; the bound texts
+    are written first, as the workload the baselines run."""
     if _missing(ctx, "query:*", "culturekg", "culturekg.queries") or not ctx.culturekg_store.is_dir():
         return
     from culturekg.iris import Minter
-    from culturekg.queries import find, run
+    from culturekg.queries import find
     from culturekg.queries.runner import bindings_for
     from culturekg.sparql import bind
 
@@ -111,11 +112,25 @@ def queries(ctx: Context) -> None:
             if param.default is None:
                 params[param.name] = _pick(store, project, param.type, taken.get(param.type, 0))
                 taken[param.type] = taken.get(param.type, 0) + 1
-        text = bind(query.text, bindings_for(query, params, minter))
-        workload.append({"name": name, "params": params, "text": text})
-        best_of(ctx.recorder, ctx.repeat, f"query:{name}", "culturekg",
-                lambda q=query, p=params: len(run(store, q, p, minter=minter)), params=params)
+        workload.append({"name": name, "params": params, "text": bind(query.text, bindings_for(query, params, minter))})
+    store.close()
     ctx.workload.write_text(json.dumps(workload, indent=2) + "\n", encoding="utf-8")
+    for query in workload:
+        # Side by side, so both see the same load from whatever else the machine is doing.
+        ctx.spawn("query-one", query["name"], f"query:{query['name']}", "culturekg")
+        ctx.spawn("direct-query-one", query["name"], f"query:{query['name']}", "pyoxigraph-same-store")
+
+
+def query_one(ctx: Context) -> None:
+    from culturekg.iris import Minter
+    from culturekg.queries import find, run
+
+    project, store = _open(ctx)
+    entry = next(q for q in ctx.read_workload() if q["name"] == ctx.name)
+    query = find(project.queries_dir)[ctx.name]
+    minter = Minter(project.base_iri)
+    best_of(ctx.recorder, ctx.repeat, f"query:{ctx.name}", "culturekg",
+            lambda: len(run(store, query, entry["params"], minter=minter)), params=entry["params"])
 
 
 def validate(ctx: Context) -> None:
@@ -142,21 +157,38 @@ def _result_count(report) -> int | None:
 
 
 def publish(ctx: Context) -> None:
-    """The dumps culturekg.publish writes, format by format, after one shared read and canonical sort."""
+    """The dumps culturekg.publish writes, format by format after the one shared canonical snapshot;
+    then a whole release (dumps, gzip, read-back checks, VoID; no HTML site) with no baseline."""
     if _missing(ctx, "publish:all-dumps", "culturekg", "culturekg.publish.dumps") or not ctx.culturekg_store.is_dir():
         return
-    from culturekg.publish.canonical import canonical_quads
-    from culturekg.publish.dumps import FORMATS, serialize
+    from culturekg.publish.dumps import FORMATS, Snapshot, serialize
 
     project, store = _open(ctx)
-    with ctx.recorder.step("publish-read-sort", "culturekg") as timing:
-        quads = canonical_quads(store.quads())
+    with ctx.recorder.step("publish-snapshot", "culturekg") as timing:
+        snapshot = Snapshot(store.quads())
         timing.stop()
-        timing.facts["quads"] = len(quads)
+        timing.facts["quads"] = len(snapshot.quads)
     total = timing.seconds
     for fmt in FORMATS:
         with ctx.recorder.step(f"publish:{fmt.extension}", "culturekg", format=fmt.name) as timing:
-            size = len(serialize(fmt, quads, project.base_iri))
+            size = len(serialize(fmt, snapshot, project.base_iri))
             total += timing.stop()
             timing.facts["bytes"] = size
-    ctx.recorder.write("publish:all-dumps", "culturekg", total, note="read + canonical sort + every format")
+    ctx.recorder.write("publish:all-dumps", "culturekg", total, note="canonical snapshot + every format")
+    del snapshot
+    _release(ctx, project, store)
+
+
+def _release(ctx: Context, project, store) -> None:
+    if _missing(ctx, "publish-release", "culturekg", "culturekg.publish.release"):
+        return
+    from culturekg.publish.release import publish as run_publish
+    from culturekg.publish.settings import load_release_info
+
+    out = ctx.work / "release"
+    shutil.rmtree(out, ignore_errors=True)
+    with ctx.recorder.step("publish-release", "culturekg", site=False) as timing:
+        report = run_publish(store, project, out, load_release_info(project, "bench", "2026-01-01"))
+        timing.stop()
+        timing.facts["files"] = len(report.files)
+    shutil.rmtree(out, ignore_errors=True)

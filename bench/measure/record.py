@@ -70,7 +70,7 @@ class Recorder:
             with deadline(timeout):
                 yield timing
         except StepTimeout:
-            self.write(step, engine, None, note=f"abandoned after the {timeout:g} s limit", **info)
+            self.write(step, engine, None, note=f"abandoned after the {timeout:g} s limit", limit_seconds=timeout, **info)
             return
         self.write(step, engine, timing.stop(), **timing.facts)
 
@@ -101,7 +101,7 @@ def best_of(recorder: Recorder, repeat: int, step: str, engine: str, run, *, tim
             with deadline(timeout):
                 rows = run()
         except StepTimeout:
-            recorder.write(step, engine, None, note=f"abandoned after the {timeout:g} s limit", **info)
+            recorder.write(step, engine, None, note=f"abandoned after the {timeout:g} s limit", limit_seconds=timeout, **info)
             return
         except Exception as exc:  # noqa: BLE001 - the message is the measure
             recorder.write(step, engine, None, note=f"{type(exc).__name__}: {exc}"[:500], **info)
