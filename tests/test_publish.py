@@ -237,3 +237,40 @@ def test_command_line_publishes_from_the_store_on_disk(tmp_path):
 def test_bad_release_date_is_refused(tmp_path):
     with pytest.raises(Exception, match="--release-date '30/11/2026': expected YYYY-MM-DD"):
         load_release_info(load_project(PROJECT_ROOT), None, "30/11/2026")
+
+
+TRICKY = [
+    ox.Literal('quotes " and \' and back\\slash'),
+    ox.Literal("lines\nand\r\ncarriage\tand tab"),
+    ox.Literal("markup <script>alert(1)</script> & ]]> &amp;"),
+    ox.Literal("astral \U0001F3AD and combining e\u0301 and RTL \u0627\u0644\u0645\u0627\u062a\u064a"),
+    ox.Literal("Almaty", language="en-GB"),
+    ox.Literal("Алматы", language="kk-Cyrl-KZ"),
+    ox.Literal("2017-07", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")),
+    ox.Literal("01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),  # not in canonical form
+    ox.Literal("   spaced   "),
+    ox.Literal(""),
+    ox.Literal("@context"),
+]
+
+
+def test_tricky_literals_and_blank_nodes_survive_every_format(tmp_path):
+    subject = ox.NamedNode(BASE + "id/event/tricky")
+    note = ox.NamedNode("https://w3id.org/culturekg/ontology#note")
+    graph = ox.NamedNode(BASE + "graph/data/records/events/tricky.yaml")
+    quads = [ox.Quad(subject, note, literal, graph) for literal in TRICKY]
+    blank, other = ox.BlankNode(), ox.BlankNode()
+    quads += [ox.Quad(subject, ox.NamedNode("https://w3id.org/culturekg/ontology#dateRange"), blank, graph),
+              ox.Quad(blank, note, other, graph), ox.Quad(other, note, blank, graph),  # a cycle of blank nodes
+              ox.Quad(blank, note, ox.Literal("in a blank graph"), ox.BlankNode())]
+    for parser in ("rapper", "rdflib"):
+        out = tmp_path / parser
+        store = store_with(fixture_quads() + quads)
+        # The store keeps numbers in canonical form ("01" -> "1"): the dumps must hold what it holds.
+        stored = {q.object for q in store.quads() if q.subject == subject and q.predicate == note}
+        assert len(stored) == len(TRICKY)
+        report = release(store, out, parser=parser)
+        assert len(report.checks) == 6
+        for ext, fmt in (("jsonld", ox.RdfFormat.JSON_LD), ("rdf", ox.RdfFormat.RDF_XML), ("ttl", ox.RdfFormat.TURTLE)):
+            read = list(ox.parse(path=str(out / f"dumps/culturekg.{ext}"), format=fmt))
+            assert {q.object for q in read if q.subject == subject and q.predicate == note} == stored, ext
