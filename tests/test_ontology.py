@@ -15,7 +15,8 @@ import owlready2
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib import namespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from culturekg.reason import reason
 from culturekg.vocab import CKG, CKG_NS, INSTRUMENT, INSTRUMENT_NS, ROLE, ROLE_NS, SOURCE_KIND, SOURCE_KIND_NS
@@ -98,7 +99,7 @@ def test_no_imports_and_no_punning(g: Graph):
 
 def test_axioms_use_only_declared_terms(g: Graph):
     declared = {s for kind in KINDS for s in g.subjects(RDF.type, kind)}
-    built_in = (str(XSD), str(OWL.Thing), str(RDF.langString), str(RDF.PlainLiteral))
+    built_in = (str(namespace.XSD), str(OWL.Thing), str(RDF.langString), str(RDF.PlainLiteral))
     undeclared = []
     for prop in (RDFS.subClassOf, RDFS.domain, RDFS.range, RDFS.subPropertyOf, OWL.disjointWith, OWL.inverseOf):
         for s, o in g.subject_objects(prop):

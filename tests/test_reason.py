@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import namespace
+from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
 
 from culturekg.cli import app
@@ -36,7 +37,7 @@ def _workshop() -> Graph:
     return _graph(
         (EX.event, RDF.type, CKG.TrainingWorkshop),
         (EX.event, RDFS.label, Literal("Workshop", lang="en")),
-        (EX.event, CKG.startDate, Literal("2017-07-24", datatype=XSD.date)),
+        (EX.event, CKG.startDate, Literal("2017-07-24", datatype=namespace.XSD.date)),
         (EX.event, CKG.online, Literal(False)),
         (EX.event, CKG.country, EX.KZ),
         (EX.KZ, RDF.type, CKG.Country),
@@ -66,7 +67,7 @@ def test_only_usable_triples_reach_the_reasoner(ontology: Graph):
     assert _ox_triple((EX.KZ, CKG.iso2, Literal("KZ"))) in kept
     assert _ox_triple((EX.event, CKG.online, Literal(False))) in kept
     assert _ox_triple((EX.event, RDFS.label, Literal("Workshop", lang="en"))) not in kept
-    assert _ox_triple((EX.event, CKG.startDate, Literal("2017-07-24", datatype=XSD.date))) not in kept
+    assert _ox_triple((EX.event, CKG.startDate, Literal("2017-07-24", datatype=namespace.XSD.date))) not in kept
     assert _ox_triple((EX.event, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"))) not in kept
     assert len(kept) == len(data) - 3
 
@@ -134,7 +135,7 @@ def _to_ox(term):
         return ox.NamedNode(str(term))
     if term.language:
         return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or namespace.XSD.string)))
 
 
 def _store_with(tmp_path: Path, data: Graph) -> Path:
