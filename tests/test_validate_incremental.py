@@ -148,3 +148,46 @@ def test_a_node_that_loses_an_incoming_link_is_revalidated(store, project, shape
     store.apply(GraphChange(replace={g: [t for t in triples(store, g) if t != link]}))
     report, _ = check_equal_to_full(store, project, shapes, state, {g})
     assert any(r.focus == rng and r.source_files == ("data/records/events/ex-range.yaml",) for r in report.results)
+
+
+def test_store_validation_after_reloading_a_changed_record(tmp_path):
+    """End to end: load the loader's miniature project, change one record file, load again; the
+    changed graphs are found from the load metadata and the incremental report equals a full one."""
+    import shutil
+
+    from culturekg.loader import load
+    from culturekg.validate.incremental import graphs_changed_since, validate_store
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "records" / "project", root)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    # A stricter rule than the project's, so that the records break something the change can alter.
+    with (root / "ontology" / "shapes.ttl").open("a", encoding="utf-8") as shapes_file:
+        shapes_file.write("\n<https://example.org/test#OnlyKyrgyzstan> a <http://www.w3.org/ns/shacl#NodeShape> ;\n"
+                          "  <http://www.w3.org/ns/shacl#targetClass> <https://w3id.org/culturekg/ontology#Event> ;\n"
+                          "  <http://www.w3.org/ns/shacl#property> [ <http://www.w3.org/ns/shacl#path> <https://w3id.org/culturekg/ontology#country> ;\n"
+                          "    <http://www.w3.org/ns/shacl#in> ( <https://w3id.org/culturekg/id/country/KG> ) ] .\n")
+    project = load_project(root)
+    store = EmbeddedStore(tmp_path / "store")
+    state_file = state_path(tmp_path / "store")
+    load(project, store)
+    first = validate_store(store, project, state_file)
+    assert first.revalidated is None and state_file.is_file()
+    assert graphs_changed_since(store, project, load_state(state_file)) == set()
+
+    record = root / "data" / "records" / "events" / "felt-2019.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("country: KG", "country: KZ"), encoding="utf-8")
+    (root / "data" / "records" / "events" / "qpr-2023-two-venues.yaml").unlink()
+    load(project, store)
+    assert graphs_changed_since(store, project, load_state(state_file)) == {
+        graph("data/records/events/felt-2019.yaml"), graph("data/records/events/qpr-2023-two-venues.yaml")}
+    second = validate_store(store, project, state_file)
+    assert second.revalidated is not None
+    full, _ = validate_full(store, project)
+    assert key(second) == key(full)
+    felt = ox.NamedNode(ID + "event/felt-2019")
+    assert not any(r.focus == felt for r in first.results)
+    assert any(r.focus == felt and r.value == ox.NamedNode(ID + "country/KZ") for r in second.results)
+    assert not any("data/records/events/qpr-2023-two-venues.yaml" in r.source_files for r in second.results)
+    assert any("data/records/events/qpr-2023-two-venues.yaml" in r.source_files for r in first.results)
+    assert load_state(state_file).fingerprints == validate_full(store, project)[1].fingerprints

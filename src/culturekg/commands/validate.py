@@ -9,8 +9,9 @@ import typer
 
 from ..state import AppState
 from .remote import open_store
-from ..validate import ENGINES, validate
+from ..validate import ENGINES
 from ..validate.api import load_shapes, shape_descriptions
+from ..validate.incremental import state_path, validate_store
 from ..validate.pyshacl_engine import EngineError
 from ..validate.results import dumps
 
@@ -24,8 +25,14 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("text", "--format", "-f", help="Output: text, turtle (the sh:ValidationReport graph) or json."),
         engine: str = typer.Option("auto", "--engine", help="fast (SPARQL on the store), pyshacl (reference) or auto (fast)."),
         endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Validate the data on this SPARQL endpoint instead of the local store."),
+        incremental: bool = typer.Option(
+            False, "--incremental",
+            help="Revalidate only what changed since the last validation of the local store (same report as a full run).",
+        ),
     ) -> None:
-        """Check the store against ontology/shapes.ttl; exit status 1 when there are violations."""
+        """Check the store against ontology/shapes.ttl; exit status 1 when there are violations.
+
+        For the local store, the report's state is kept beside it (STORE.validation.json.gz) for --incremental."""
         state: AppState = ctx.obj
         if fmt not in FORMATS:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
@@ -35,7 +42,8 @@ def register(app: typer.Typer) -> None:
         # The local store, or the endpoint named (credentials from CULTUREKG_ENDPOINT_*).
         store = open_store(state, endpoint)
         try:
-            report = validate(store, state.project, engine=engine, shapes=shapes)
+            state_file = state_path(state.resolved_store_path) if endpoint is None else None
+            report = validate_store(store, state.project, state_file, engine=engine, incremental=incremental, shapes=shapes)
         except EngineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(3) from exc

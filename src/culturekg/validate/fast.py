@@ -37,8 +37,8 @@ from .values import _LOGICAL, Check, Types, Unsupported, compile_check, failing
 Node = rdflib.term.Node
 _TYPE = str(to_ox(RDF.type))
 _MAX_DEPTH = 8
-_COUNT_COMPONENTS = {"MinCountConstraintComponent", "MaxCountConstraintComponent", "HasValueConstraintComponent",
-                     "UniqueLangConstraintComponent"}
+_CARDINALITY = ("MinCountConstraintComponent", "MaxCountConstraintComponent")
+_COUNT_COMPONENTS = {"HasValueConstraintComponent", "UniqueLangConstraintComponent"}
 
 
 class Delegate(Exception):
@@ -231,6 +231,10 @@ class FastEngine:
                 elif name == "SPARQLConstraintComponent":
                     self.unbounded = True
                     results += self._sparql(shape, context, path, values)
+                elif name in _CARDINALITY and path is not None:
+                    if name == "MinCountConstraintComponent" or "MinCountConstraintComponent" not in shape.components:
+                        # One GROUP BY answers sh:minCount and sh:maxCount together.
+                        results += self._cardinality(shape, context, path)
                 elif name in _COUNT_COMPONENTS and path is not None:
                     results += [r for v in values for r in self._count(shape, context, path, name, v)]
                 elif name not in CORE_COMPONENTS and run is not None:
@@ -288,6 +292,9 @@ class FastEngine:
         """(focus node, value, component) for each value that failed, from the store."""
         if not bad:
             return []
+        if path is None:
+            # A node shape's value node is its focus node: no need to ask the store which one it was.
+            return [(to_ox(v), to_ox(v), component) for v, components in bad.items() for component in components]
         step = self._value_step(path)
         named = [v for v in bad if not isinstance(v, rdflib.BNode)]
         rows = []
@@ -300,22 +307,37 @@ class FastEngine:
                                              + " FILTER(isBlank(?v)) }") if r[1] in blank]
         return [(focus, value, component) for focus, value in rows for component in bad[to_rdflib(value)]]
 
+    def _cardinality(self, shape: Shape, context: Context, path: SparqlPath) -> list[ValidationResult]:
+        """sh:minCount and sh:maxCount (§4.2): the focus nodes with too few or too many value nodes."""
+        minimum = max((int(v) for v in shape.components.get("MinCountConstraintComponent", [])), default=None)
+        maximum = min((int(v) for v in shape.components.get("MaxCountConstraintComponent", [])), default=None)
+        tests = []
+        if minimum is not None:
+            tests.append("COUNT(DISTINCT ?v) < " + str(minimum))
+        if maximum is not None:
+            tests.append("COUNT(DISTINCT ?v) > " + str(maximum))
+        query = ("SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE { " + context.focus + " OPTIONAL { ?this " + path.text
+                 + " ?v } } GROUP BY ?this HAVING (" + " || ".join(tests) + ")")
+        results = []
+        for focus, n in self._query(query):
+            count = int(n.value)
+            for component, limits in (("MinCountConstraintComponent", shape.components.get("MinCountConstraintComponent", [])),
+                                      ("MaxCountConstraintComponent", shape.components.get("MaxCountConstraintComponent", []))):
+                for limit in limits:
+                    if (count < int(limit)) if component.startswith("Min") else (count > int(limit)):
+                        results.append(self._result(shape, focus, component))
+        return results
+
     def _count(self, shape: Shape, context: Context, path: SparqlPath, component: str, value: Node):
-        focus, step = context.focus, f"?this {path.text} ?v"
-        if component == "MinCountConstraintComponent":
-            query = ("SELECT ?this WHERE { " + focus + " OPTIONAL { " + step + " } } GROUP BY ?this "
-                     "HAVING (COUNT(DISTINCT ?v) < " + str(int(value)) + ")")
-        elif component == "MaxCountConstraintComponent":
-            query = ("SELECT ?this WHERE { " + focus + " " + step + " } GROUP BY ?this "
-                     "HAVING (COUNT(DISTINCT ?v) > " + str(int(value)) + ")")
-        elif component == "HasValueConstraintComponent":
+        focus = context.focus
+        if component == "HasValueConstraintComponent":
             if isinstance(value, rdflib.BNode):
                 raise Delegate("blank-node sh:hasValue")
             query = "SELECT ?this WHERE { " + focus + " FILTER NOT EXISTS { ?this " + path.text + " " + _term(value) + " } }"
         else:  # sh:uniqueLang
             if value.toPython() is not True:
                 return []
-            query = ("SELECT DISTINCT ?this WHERE { " + focus + " " + step + " FILTER(LANG(?v) != \"\") } "
+            query = ("SELECT DISTINCT ?this WHERE { " + focus + " ?this " + path.text + " ?v FILTER(LANG(?v) != \"\") } "
                      "GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
         return [self._result(shape, row[0], component) for row in self._query(query)]
 

@@ -49,6 +49,8 @@ class ValidationState:
     inverse: bool = False
     # False when the run left something to pySHACL or met a constraint of unknown reach.
     exact: bool = True
+    # graph IRI → the sha256 of its source files, from the load metadata: what tells a graph changed.
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 def state_path(store_path: Path) -> Path:
@@ -59,7 +61,8 @@ def save_state(state: ValidationState, path: Path) -> None:
     data = {
         "version": STATE_VERSION, "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
         "engine": state.engine, "reach": state.reach, "inverse": state.inverse, "exact": state.exact,
-        "nodes": state.nodes, "results": [_result_to_json(r) for r in state.results],
+        "nodes": state.nodes, "fingerprints": state.fingerprints,
+        "results": [_result_to_json(r) for r in state.results],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(path.name + ".tmp")
@@ -80,6 +83,7 @@ def load_state(path: Path) -> ValidationState | None:
             results=_results_from_json(data["results"]),
             nodes={g: (list(s), list(o)) for g, (s, o) in data["nodes"].items()},
             reach=int(data["reach"]), inverse=bool(data["inverse"]), exact=bool(data["exact"]),
+            fingerprints=dict(data["fingerprints"]),
         )
     except (OSError, ValueError, KeyError, TypeError, EOFError):
         return None
@@ -89,6 +93,44 @@ def changed_graphs(project: Project, paths: Iterable[str]) -> set[ox.NamedNode]:
     """The named graphs of files (paths relative to the project root, as LoadReport lists them)."""
     minter = Minter(project.base_iri)
     return {minter.graph(p) for p in paths}
+
+
+def fingerprints(store: GraphStore, project: Project) -> dict[str, str]:
+    """Each named graph's source-file checksums (ckg:sha256 in the load metadata), joined."""
+    query = ("SELECT ?g ?sha WHERE { GRAPH " + str(Minter(project.base_iri).meta_graph)
+             + " { ?g <https://w3id.org/culturekg/ontology#sha256> ?sha } }")
+    found: dict[str, list[str]] = {}
+    for graph, sha in store.select(query).rows:
+        found.setdefault(graph.value, []).append(sha.value)
+    return {g: " ".join(sorted(shas)) for g, shas in found.items()}
+
+
+def graphs_changed_since(store: GraphStore, project: Project, previous: ValidationState) -> set[ox.NamedNode]:
+    """Graphs added, dropped or rewritten since `previous` was taken, whatever loads happened in between;
+    a graph without checksums in the metadata counts as changed."""
+    now = fingerprints(store, project)
+    meta = Minter(project.base_iri).meta_graph
+    present = {g.value for g in store.named_graphs()} - {meta.value}
+    changed = {g for g in present if g not in now or now[g] != previous.fingerprints.get(g)}
+    changed |= set(previous.fingerprints) - present
+    changed |= set(previous.nodes) - present
+    return {ox.NamedNode(g) for g in changed}
+
+
+def validate_store(store: GraphStore, project: Project, state_file: Path | None, *, engine: str = "fast",
+                   incremental: bool = True, shapes: Shapes | None = None) -> ValidationReport:
+    """What `culturekg build` and `culturekg validate` run: incremental against the state saved in
+    `state_file` when there is a usable one (and `incremental`), else full; the new state is saved."""
+    engine = "fast" if engine == "auto" else engine
+    previous = load_state(state_file) if (state_file is not None and incremental) else None
+    if previous is not None:
+        report, state = validate_incremental(store, project, graphs_changed_since(store, project, previous), previous,
+                                             engine=engine, shapes=shapes)
+    else:
+        report, state = validate_full(store, project, engine=engine, shapes=shapes)
+    if state_file is not None:
+        save_state(state, state_file)
+    return report
 
 
 def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", shapes: Shapes | None = None,
@@ -101,6 +143,7 @@ def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", 
         nodes=_index(store, project, store.named_graphs()),
         reach=run.reach if run else 0, inverse=run.inverse if run else False,
         exact=run is not None and not run.delegated and not run.unbounded,
+        fingerprints=fingerprints(store, project),
     )
     return report, state
 
@@ -145,6 +188,7 @@ def validate_incremental(
     state = ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
         nodes=nodes, reach=previous.reach, inverse=previous.inverse, exact=True,
+        fingerprints=fingerprints(store, project),
     )
     return report, state
 
