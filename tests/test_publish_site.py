@@ -115,6 +115,16 @@ def test_person_page_resolves_participations_to_events(tmp_path):
     assert {q.triple for q in entity} == {q.triple for q in turtle} and len(turtle) == 5
 
 
+def test_country_and_convention_pages_list_memberships(tmp_path):
+    out = build(tmp_path, [])
+    country = (out / "id/country/BG.html").read_text(encoding="utf-8")
+    assert "<h2>Memberships (2)</h2>" in country and "<th>convention</th>" in country
+    assert re.search(r"Natural Heritage</a></td><td>1975-12-17<span", country)
+    convention = (out / "id/convention/c1972.html").read_text(encoding="utf-8")
+    assert "<h2>Memberships (3)</h2>" in convention and "<th>State</th>" in convention
+    assert re.search(r">Kazakhstan</a></td><td>1994-07-29<span", convention)
+
+
 def test_overview_ontology_and_query_pages(tmp_path):
     out = build(tmp_path, [])
     overview = (out / "index.html").read_text(encoding="utf-8")

@@ -90,6 +90,29 @@ def _participants_of_event(view: GraphView, event, linker: Linker) -> tuple[str,
             + "<table><tr><th>role</th><th>who</th><th>capacity</th><th>representing</th></tr>" + body + "</table>"), used
 
 
+def _memberships(view: GraphView, entity, linker: Linker) -> tuple[str, set]:
+    """A country's conventions, or a convention's States Parties, with the dates that make them so."""
+    rows, used = [], set()
+    for quad in view.incoming(entity):
+        if quad.predicate not in (CKG.state, CKG.convention) or not view.values(quad.subject, CKG.state):
+            continue
+        membership = quad.subject
+        used.add(membership)
+        other = view.first(membership, CKG.convention if quad.predicate == CKG.state else CKG.state)
+        rows.append((view.label(other) if other is not None else "", other, membership))
+    if not rows:
+        return "", used
+    rows.sort(key=lambda r: (r[0], str(r[2])))
+    heading = "convention" if any(view.values(r[2], CKG.state) == [entity] for r in rows) else "State"
+    cells = []
+    for _, other, membership in rows:
+        values = [view.first(membership, p) for p in (CKG.partyFrom, CKG.partyUntil, CKG.depositDate, CKG.instrumentKind)]
+        cells.append(f"<tr><td>{term_html(other, view, linker)}</td>" + "".join(f"<td>{term_html(v, view, linker)}</td>" for v in values)
+                     + f"<td>{term_html(membership, view, linker)}</td></tr>")
+    return (f"<h2>Memberships ({len(rows)})</h2><table><tr><th>{heading}</th><th>party from</th><th>party until</th>"
+            "<th>instrument deposited</th><th>instrument</th><th>fact</th></tr>" + "".join(cells) + "</table>"), used
+
+
 def _incoming(view: GraphView, entity, linker: Linker, skip: set) -> str:
     groups: dict[ox.NamedNode, list] = defaultdict(list)
     for quad in view.incoming(entity):
@@ -136,13 +159,14 @@ def entity_page(view: GraphView, entity: ox.NamedNode, linker: Linker, *, server
     # Anything that participations point at with ckg:event is an event, whatever subclass it is typed with.
     participants, used = _participants_of_event(view, entity, linker)
     events, used_by_agent = _participations_of_agent(view, entity, linker)
+    memberships, membership_facts = _memberships(view, entity, linker)
     graphs = "".join(f"<li>{term_html(g, view, linker)}</li>" for g in view.graphs_about(entity))
     body = (
         f"<h1>{esc(label)}</h1>"
         f'<p class="iri"><code>{esc(entity.value)}</code><br>{types} · {formats}</p>'
-        + participants + events + _statements(view, entity, linker)
+        + participants + events + _statements(view, entity, linker) + memberships
         + _sources(view, entity, linker, used | used_by_agent)
-        + _incoming(view, entity, linker, used | used_by_agent)
+        + _incoming(view, entity, linker, used | used_by_agent | membership_facts)
         + (f"<h2>Stated in</h2><ul>{graphs}</ul>" if graphs else "")
         + f'<script type="application/ld+json">{jsonld.for_script(document or entity_jsonld(view, entity))}</script>'
     )
