@@ -191,3 +191,13 @@ def test_store_validation_after_reloading_a_changed_record(tmp_path):
     assert not any("data/records/events/qpr-2023-two-venues.yaml" in r.source_files for r in second.results)
     assert any("data/records/events/qpr-2023-two-venues.yaml" in r.source_files for r in first.results)
     assert load_state(state_file).fingerprints == validate_full(store, project)[1].fingerprints
+
+
+def test_a_state_that_cannot_be_written_warns_and_the_report_stands(store, project, shapes, tmp_path):
+    from culturekg.validate.incremental import validate_store
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.warns(UserWarning, match="cannot keep the validation state"):
+        report = validate_store(store, project, blocker / "store.validation.json.gz", shapes=shapes)
+    assert report.results

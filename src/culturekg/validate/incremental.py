@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,11 @@ def validate_store(store: GraphStore, project: Project, state_file: Path | None,
     else:
         report, state = validate_full(store, project, engine=engine, shapes=shapes)
     if state_file is not None:
-        save_state(state, state_file)
+        try:
+            save_state(state, state_file)
+        except OSError as exc:
+            # The report is right without it; only the next incremental run falls back to a full one.
+            warnings.warn(f"{state_file}: cannot keep the validation state: {exc}", stacklevel=2)
     return report
 
 
