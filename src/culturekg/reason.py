@@ -32,6 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import CultureKGError
+from .vocab import CKG_NS
 
 # Datatypes HermiT reasons with (OWL 2 datatype map, the ones this project's data can carry).
 _SUPPORTED_DATATYPES: frozenset[URIRef] = frozenset(
@@ -183,7 +184,7 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
     ranges = _single_classes(ontology, RDFS.range)
     for s, p, o in data:
         if p == RDF.type:
-            add_type(s, o, f"stated to be a {_label(ontology, o)}")
+            add_type(s, o, f"it is stated to be {_a(_label(ontology, o))}")
             continue
         for cls in domains.get(p, ()):
             add_type(s, cls, f"it has {_label(ontology, p)}")
@@ -196,8 +197,8 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
         for individual, known in types.items():
             if a in known and b in known:
                 reasons.append(
-                    f"{individual} would be both a {_label(ontology, a)} ({known[a]}) and a {_label(ontology, b)} "
-                    f"({known[b]}), which the ontology declares disjoint"
+                    f"{individual} would be both {_a(_label(ontology, a))}, because {known[a]}, and "
+                    f"{_a(_label(ontology, b))}, because {known[b]}; the ontology declares these disjoint"
                 )
     different = _all_different(ontology)
     for p in ontology.subjects(RDF.type, OWL.FunctionalProperty):
@@ -317,10 +318,17 @@ def _all_different(ontology: Graph) -> set[frozenset]:
 
 
 def _label(ontology: Graph, node: URIRef) -> str:
+    """'organization (ckg:Organization)': the English label, and the term in its short form."""
+    iri = str(node)
+    short = f"ckg:{iri[len(CKG_NS):]}" if iri.startswith(CKG_NS) else f"<{iri}>"
     for label in ontology.objects(node, RDFS.label):
         if isinstance(label, Literal) and label.language in (None, "en"):
-            return f"{label} <{node}>"
-    return f"<{node}>"
+            return f"{label} ({short})"
+    return short
+
+
+def _a(phrase: str) -> str:
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
 def _without_imports(graph: Graph) -> Graph:
