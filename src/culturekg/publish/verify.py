@@ -78,6 +78,8 @@ def _read_with_rapper(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
 def _read_with_rdflib(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
     import rdflib
 
+    from ..validate.terms import to_ox as _ox
+
     # rdflib rewrites lexical forms ("01"^^xsd:integer -> "1") unless told not to; compare what is written.
     previous = rdflib.NORMALIZE_LITERALS
     rdflib.NORMALIZE_LITERALS = False
@@ -95,20 +97,6 @@ def _read_with_rdflib(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
         return [ox.Quad(_ox(s), _ox(p), _ox(o), ox.DefaultGraph()) for s, p, o in graph]
     finally:
         rdflib.NORMALIZE_LITERALS = previous
-
-
-def _ox(term):
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise DumpMismatch(f"rdflib returned a term of unexpected kind {type(term).__name__}")
 
 
 def _lines(nquads: bytes) -> set[bytes]:
