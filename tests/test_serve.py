@@ -178,6 +178,18 @@ def test_select_result_formats(server, accept, media, fmt):
         assert b"Lidia Varbanova" in body and body.count(b"\n") == 3
 
 
+def test_describe_in_n_triples(server):
+    status, headers, body = get(server.url + "/sparql?" + urlencode({"query": f"DESCRIBE <{BASE}id/country/KZ>"}), "application/n-triples")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    assert ox.Triple(ox.NamedNode(BASE + "id/country/KZ"), ox.NamedNode("https://w3id.org/culturekg/ontology#iso3"), ox.Literal("KAZ")) in triples
+
+
+def test_pages_forbid_scripts(server):
+    _, _, body = get(server.url + "/id/person/lidia-varbanova", "text/html")
+    assert b"script-src 'none'" in body
+
+
 def test_sparql_query_body_and_jsonld_construct(server):
     query = "PREFIX ckg: <https://w3id.org/culturekg/ontology#> CONSTRUCT { ?c ckg:iso2 ?i } WHERE { ?c ckg:iso2 ?i }"
     request = urllib.request.Request(server.url + "/sparql", data=query.encode(),

@@ -29,6 +29,9 @@ textarea{width:100%;font-family:monospace;min-height:14em}.error{color:#a00;font
 """
 
 
+_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -100,6 +103,8 @@ def page(title: str, body: str, linker: Linker, *, head: str = "", server: bool 
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        # No page runs scripts (the JSON-LD block is data): forbid them, so injected markup could not either.
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_POLICY}\">"
         f"<title>{esc(title)}</title><link rel=\"stylesheet\" href=\"{esc(linker.site('static/style.css'))}\">{head}</head>"
         f"<body><header>{links}</header><main>{body}</main></body></html>\n"
     )
