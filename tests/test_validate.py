@@ -305,3 +305,14 @@ def test_a_shapes_file_with_a_syntax_error_is_named_with_its_line(tmp_path):
     bad.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> sh:path ] .\n<b> sh:path <c> .\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"shapes\.ttl: not valid Turtle: .*line 2"):
         Shapes(bad, ROOT / "ontology" / "culturekg.ttl")
+
+
+def test_without_the_ontology_graph_auto_uses_pyshacl_and_fast_is_refused(project):
+    store = EmbeddedStore()
+    store.oxigraph.load(path=str(FIXTURES / "corpus.trig"), format=ox.RdfFormat.TRIG)
+    # The fast engine's SPARQL constraints would miss rdfs:subClassOf (a ministry is an organization).
+    with pytest.raises(ConfigError, match="no ontology graph"):
+        validate(store, project, engine="fast")
+    report = validate(store, project, engine="auto")
+    assert report.engine == "pyshacl"
+    assert not any(r.focus == ox.NamedNode(ID + "participation/ex-good--organizer--org-ex-office") for r in report.results)

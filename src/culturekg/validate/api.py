@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..errors import ConfigError
+from ..iris import Minter
 from ..project import Project
 from ..store.base import GraphStore
 from .fast import FastEngine, FastRun, reduced_shapes_graph
@@ -19,6 +20,7 @@ from .shapes import Shapes
 from .terms import quiet_rdflib, to_ox, to_rdflib
 
 ENGINES = ("auto", "fast", "pyshacl")
+ONTOLOGY_GRAPH = "ontology/culturekg.ttl"
 
 
 def load_shapes(project: Project) -> Shapes:
@@ -41,9 +43,25 @@ def validate(
     """
     shapes = shapes or load_shapes(project)
     only = typed_in(store, graphs) if graphs is not None else None
-    report, _ = run_engine(store, shapes, engine=engine, only=only)
+    report, _ = run_engine(store, shapes, engine=engine_for(store, project, engine), only=only)
     report.results = described(store, project, shapes, report.results)
     return report
+
+
+def engine_for(store: GraphStore, project: Project, engine: str) -> str:
+    """The engine that will run. The fast engine's SPARQL reads the class hierarchy from the store, so it
+    needs the ontology graph there (the loader writes it); pySHACL is given the ontology file instead."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        return engine
+    ontology = Minter(project.base_iri).graph(ONTOLOGY_GRAPH)
+    if ontology in store.named_graphs():
+        return "fast"
+    if engine == "auto":
+        return "pyshacl"
+    raise ConfigError(f"the store has no ontology graph <{ontology.value}>, which the fast engine needs: "
+                      "run `culturekg build`, or use --engine pyshacl")
 
 
 def described(store: GraphStore, project: Project, shapes: Shapes, results: list[ValidationResult]) -> list[ValidationResult]:

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from ..iris import Minter
 from ..project import Project
 from ..store.base import GraphStore
-from .api import described, load_shapes, run_engine
+from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 
@@ -122,7 +122,7 @@ def validate_store(store: GraphStore, project: Project, state_file: Path | None,
                    incremental: bool = True, shapes: Shapes | None = None) -> ValidationReport:
     """What `culturekg build` and `culturekg validate` run: incremental against the state saved in
     `state_file` when there is a usable one (and `incremental`), else full; the new state is saved."""
-    engine = "fast" if engine == "auto" else engine
+    engine = engine_for(store, project, engine)
     previous = load_state(state_file) if (state_file is not None and incremental) else None
     if previous is not None:
         report, state = validate_incremental(store, project, graphs_changed_since(store, project, previous), previous,
@@ -164,7 +164,7 @@ def validate_incremental(
     if (
         previous is None or not previous.exact or engine == "pyshacl"
         or previous.shapes_sha256 != shapes.sha256 or previous.base_iri != project.base_iri
-        or previous.engine != engine or minter.graph("ontology/culturekg.ttl").value in changed
+        or previous.engine != engine or minter.graph(ONTOLOGY_GRAPH).value in changed
     ):
         return validate_full(store, project, engine=engine, shapes=shapes)
     new_nodes = _index(store, project, [ox.NamedNode(g) for g in changed])
@@ -206,7 +206,7 @@ def _sparql_based(result: ValidationResult) -> bool:
 def _index(store: GraphStore, project: Project, graphs: Iterable[ox.NamedNode]) -> dict[str, tuple[list[str], list[str]]]:
     """Subjects and (non-literal) objects of each named graph; the ontology and the metadata are left out."""
     minter = Minter(project.base_iri)
-    skip = {minter.meta_graph.value, minter.graph("ontology/culturekg.ttl").value}
+    skip = {minter.meta_graph.value, minter.graph(ONTOLOGY_GRAPH).value}
     index = {}
     for graph in graphs:
         if graph.value in skip:
