@@ -13,9 +13,10 @@ import yaml
 
 from culturekg.errors import RecordError
 from culturekg.loader import load
-from culturekg.project import load_project
+from culturekg.mapping.ontology import superclass_types, superclasses
+from culturekg.project import load_project, shipped_ontology_file
 from culturekg.store import EmbeddedStore
-from culturekg.vocab import CKG, PROV, RDF, RDFS, ROLE, SKOS, XSD
+from culturekg.vocab import CKG, CKG_NS, PROV, RDF, RDFS, ROLE, SKOS, XSD
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 BASE = "https://w3id.org/culturekg/"
@@ -57,10 +58,11 @@ def counts(literals: set) -> set[int]:
     return {int(l.value) for l in literals}
 
 
-def test_event_gets_its_most_specific_class_labels_and_dates(loaded):
+def test_event_gets_its_class_and_ckg_superclasses_labels_and_dates(loaded):
     store, _ = loaded
     event = iri("event", "almaty-2017-2005-training")
-    assert objects(store, event, RDF.type) == {CKG.TrainingWorkshop}
+    # The record says "training workshop"; the ontology's ckg: superclasses come with it (not schema:Event).
+    assert objects(store, event, RDF.type) == {CKG.TrainingWorkshop, CKG.Workshop, CKG.Event}
     assert objects(store, event, RDFS.label) == {
         ox.Literal("Sub-regional training on the 2005 Convention", language="en"),
         ox.Literal("Субрегиональный тренинг по Конвенции 2005 года", language="ru"),
@@ -160,8 +162,9 @@ def test_reference_data(loaded):
     assert objects(store, kz, CKG.inRegion) == {iri("region", "m49-142"), iri("region", "m49-143")}
     assert objects(store, kz, CKG.wikidata) == {ox.NamedNode("http://www.wikidata.org/entity/Q232")}
     assert objects(store, iri("region", "m49-143"), CKG.inRegion) == {iri("region", "m49-142")}
-    assert objects(store, iri("region", "unesco-apa"), RDF.type) == {CKG.UnescoRegion}
-    assert objects(store, iri("org", "unesco-almaty"), RDF.type) == {CKG.FieldOffice}
+    assert objects(store, iri("region", "unesco-apa"), RDF.type) == {CKG.UnescoRegion, CKG.Region, CKG.Place}
+    assert objects(store, iri("org", "unesco-almaty"), RDF.type) == {
+        CKG.FieldOffice, CKG.OrganizationalUnit, CKG.Organization, CKG.Agent}
     assert objects(store, iri("org", "unesco-almaty"), CKG.parentOrganization) == {iri("org", "unesco")}
     assert objects(store, iri("org", "mangystau-akimat"), CKG.altLabel) == {
         ox.Literal("Akimat of the Mangystau region"), ox.Literal("Mangystau regional administration")}
@@ -217,6 +220,48 @@ def test_report_counts_files_triples_and_entities(root, loaded):
     assert report.entities["ckg:Venue"] == 2
     assert report.entities["ckg:Membership"] == 4
     assert "ckg:TrainingWorkshop: 2" in report.summary()
+    # Each thing once, under its most specific class: superclass types are not counted again.
+    assert "ckg:Event" not in report.entities and "ckg:Agent" not in report.entities
+    things = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(?g != ?meta) }",
+                          {"meta": META})
+    ontology_individuals = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
+                                        {"g": graph("ontology/culturekg.ttl")})
+    assert sum(report.entities.values()) == int(things.rows[0][0].value) - int(ontology_individuals.rows[0][0].value)
+
+
+def test_superclass_types_sit_in_the_graph_of_the_asserted_type(loaded):
+    store, _ = loaded
+    ontology = graph("ontology/culturekg.ttl")
+    meta_and_ontology = {META, ontology}
+    typed = [q for q in store.quads() if q.predicate == RDF.type and q.graph_name not in meta_and_ontology]
+    types = {}
+    for q in typed:
+        types.setdefault((q.subject, q.graph_name), set()).add(q.object)
+    hierarchy = store.select("SELECT ?c ?super WHERE { GRAPH ?o { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super } }",
+                             {"o": ontology})
+    for (subject, g), classes in types.items():
+        for c, sup in hierarchy.rows:
+            if c in classes and sup.value.startswith(CKG_NS):
+                assert sup in classes, (subject, g, c, sup)
+    # External superclasses are alignments stated once in the ontology, not repeated per instance.
+    assert not any(q.object.value.startswith("https://schema.org/") for q in typed)
+    assert ox.Quad(iri("event", "felt-2019"), RDF.type, CKG.Event, graph(EV + "felt-2019.yaml")) in set(store.quads())
+
+
+def test_a_changed_class_hierarchy_retypes_unchanged_records(root, loaded):
+    store, _ = loaded
+    event = iri("event", "felt-2019")
+    assert objects(store, event, RDF.type) == {CKG.Exhibition, CKG.Event}
+    own = root / "ontology" / "culturekg.ttl"
+    own.parent.mkdir()
+    text = shipped_ontology_file().read_text(encoding="utf-8")
+    own.write_text(text + "\nckg:Exhibition rdfs:subClassOf ckg:Meeting .\n", encoding="utf-8")
+    report = load(load_project(root), store)
+    assert objects(store, event, RDF.type) == {CKG.Exhibition, CKG.Meeting, CKG.Event}
+    assert EV + "felt-2019.yaml" in report.changed
+    # A change that leaves the hierarchy as it was rewrites the ontology graph only.
+    own.write_text(own.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load(load_project(root), store).changed == ["ontology/culturekg.ttl"]
 
 
 def test_loading_the_same_files_twice_gives_the_same_graph(root, loaded):
@@ -276,7 +321,7 @@ def test_base_iri_comes_from_the_project(root):
     load(load_project(root, base_iri="https://example.org/kg/"), store)
     event = ox.NamedNode("https://example.org/kg/id/event/felt-2019")
     assert ox.NamedNode("https://example.org/kg/graph/data/records/events/felt-2019.yaml") in store.named_graphs()
-    assert objects(store, event, RDF.type) == {CKG.Exhibition}
+    assert objects(store, event, RDF.type) == {CKG.Exhibition, CKG.Event}
     assert not any(q.subject.value.startswith(BASE + "id/") for q in store.quads())
 
 
@@ -359,3 +404,15 @@ source:"""), encoding="utf-8")
     roles = store.select("SELECT ?role WHERE { ?p ?agent ?g ; ?has ?role }", {"agent": CKG.agent, "g": group, "has": CKG.role})
     assert {row[0] for row in roles.rows} == {ROLE.participant, ROLE.speaker}
     assert counts(objects(store, group, CKG.headCount)) == {12}
+
+
+def test_superclass_closure_keeps_to_ckg_classes_and_survives_cycles():
+    schema_event = ox.NamedNode("https://schema.org/Event")
+    a, b, c = CKG.Workshop, CKG.Event, CKG.Meeting
+    triples = [ox.Triple(a, RDFS.subClassOf, b), ox.Triple(b, RDFS.subClassOf, c), ox.Triple(c, RDFS.subClassOf, b),
+               ox.Triple(b, RDFS.subClassOf, schema_event), ox.Triple(a, RDFS.subClassOf, ox.BlankNode())]
+    closure = superclasses(triples)
+    assert closure == {a: frozenset({b, c}), b: frozenset({c}), c: frozenset({b})}
+    thing = iri("event", "x")
+    extra = superclass_types([ox.Triple(thing, RDF.type, a), ox.Triple(thing, RDF.type, c)], closure)
+    assert extra == [ox.Triple(thing, RDF.type, b)]

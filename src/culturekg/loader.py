@@ -23,7 +23,9 @@ from .errors import Problem, RecordError
 from .iris import Minter
 from .mapping import Mapper, build_index
 from .mapping.context import Entry
-from .mapping.ontology import ONTOLOGY_PATH, ontology_triples
+from .mapping.ontology import (
+    ONTOLOGY_PATH, Superclasses, ontology_superclasses, ontology_triples, superclass_types, superclasses,
+)
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
@@ -86,6 +88,8 @@ class _Load:
         self.report = LoadReport()
         # Graphs this load (re)writes, with where they come from.
         self.sources: dict[ox.NamedNode, GraphSource] = {}
+        # The ckg: class hierarchy of the project's ontology, read when the load starts.
+        self.classes: Superclasses = {}
 
     def unchanged(self, graph: ox.NamedNode, sha256: str) -> bool:
         return self.meta.sha256(graph) == sha256 and graph in self.present
@@ -95,8 +99,13 @@ class _Load:
         graph_of = {f.rel: self.minter.graph(f.rel) for f in files}
         current = set(graph_of.values()) | {self.minter.graph(ONTOLOGY_PATH)}
         gone = sorted((g for g in self.meta.triples if g not in current), key=lambda g: g.value)
-        fresh = {f.rel for f in files if not self.unchanged(graph_of[f.rel], f.sha256)}
-        fast = not full and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
+        ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
+        self.classes = ontology_superclasses(ontology.path)
+        # Every graph carries the superclass types of its instances: a changed class hierarchy
+        # changes what every graph must say, whether or not its file changed.
+        retype = self._hierarchy_changed(ontology)
+        fresh = {f.rel for f in files if retype or not self.unchanged(graph_of[f.rel], f.sha256)}
+        fast = not full and not retype and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
         events = [f for f in files if f.kind == "event"]
         to_read = [f for f in files if f.kind != "event" or not fast or f.rel in fresh]
         self.report.files_read = [f.rel for f in to_read]
@@ -121,7 +130,7 @@ class _Load:
                 emitter = mapper.map(item)
                 if item.file.rel in fresh:
                     graph = graph_of[item.file.rel]
-                    spill.add(graph, emitter.triples)
+                    spill.add(graph, emitter.triples + superclass_types(emitter.triples, self.classes))
                     self.sources[graph] = GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls))
                 self.progress("map", number, len(to_read))
             problems += mapper.problems
@@ -129,10 +138,18 @@ class _Load:
                 problems += self._shared_conflicts(mapper.shared, spill.graphs)
             if problems:
                 raise _refused(problems)
-            self._write(spill, files, current, gone)
+            self._write(spill, files, current, gone, ontology)
         finally:
             spill.close()
         return self.report
+
+    def _hierarchy_changed(self, ontology: SourceFile) -> bool:
+        graph = self.minter.graph(ONTOLOGY_PATH)
+        if self.unchanged(graph, ontology.sha256):
+            return False
+        if graph not in self.present:
+            return True
+        return superclasses(q.triple for q in self.store.quads(graph)) != self.classes
 
     def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
         """The reference files, then each event record as it is read: one record in memory at a time."""
@@ -164,11 +181,11 @@ class _Load:
                                             declared.line, None))
         return problems
 
-    def _write(self, spill: Spill, files: list[SourceFile], current: set[ox.NamedNode], gone: list[ox.NamedNode]) -> None:
+    def _write(self, spill: Spill, files: list[SourceFile], current: set[ox.NamedNode], gone: list[ox.NamedNode],
+               ontology: SourceFile) -> None:
         """Drops and the ontology first, then the records' graphs in batches, the meta graph last:
         a load cut short leaves no checksum for a graph it did not finish, so the next load redoes it."""
         first = GraphChange(drop=set(gone))
-        ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
         graph = self.minter.graph(ONTOLOGY_PATH)
         if not self.unchanged(graph, ontology.sha256):
             first.replace[graph] = ontology_triples(ontology.path, ontology.sha256)
@@ -199,16 +216,20 @@ def _refused(problems: list[Problem]) -> RecordError:
     return RecordError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
 
 
+# Each thing under its most specific classes only: instances also carry their ckg: superclass
+# types, and a workshop counted again as an event would count it twice in the total.
 _ENTITIES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   GRAPH ?g { ?s a ?class }
   FILTER (?g != ?ontology && ?g != ?meta)
+  FILTER NOT EXISTS { ?s a ?narrower . ?narrower <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?class }
 } GROUP BY ?class
 """
 
 
 def _entities(store: GraphStore, minter: Minter) -> dict[str, int]:
-    """Distinct things per rdf:type in the store's record graphs (not the ontology, not load metadata)."""
+    """Distinct things per most specific rdf:type in the store's record graphs (not the ontology,
+    not load metadata)."""
     result = store.select(_ENTITIES, {"ontology": minter.graph(ONTOLOGY_PATH), "meta": minter.meta_graph})
     return {_curie(cls.value): int(n.value) for cls, n in result.rows}
 

@@ -11,11 +11,14 @@ from .vocab import CKG_NS
 
 _ENTITIES_PER_CLASS = """
 PREFIX ckg: <https://w3id.org/culturekg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {
   ?entity a ?class .
   FILTER(STRSTARTS(STR(?class), STR(ckg:)))
   # Individuals the ontology declares (roles, instrument kinds) are vocabulary, not data.
   FILTER NOT EXISTS { GRAPH ?ontology { ?entity a ?class } }
+  # Instances carry their ckg: superclass types too: each is counted under its most specific class.
+  FILTER NOT EXISTS { ?entity a ?narrower . ?narrower rdfs:subClassOf ?class }
 }
 GROUP BY ?class ORDER BY DESC(?n) ?class
 """
