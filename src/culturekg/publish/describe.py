@@ -4,6 +4,7 @@ statistics of the graph, and the links it makes to outside datasets."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -63,13 +64,18 @@ class Statistics:
     links: Counter  # (target key, predicate IRI) -> triples
 
 
-def statistics(triples: list[ox.Triple]) -> Statistics:
-    subjects = {t.subject for t in triples}
-    objects = {t.object for t in triples}
+def statistics(triples: Iterable[ox.Triple]) -> Statistics:
+    """Counts over distinct triples, in one pass (the triples may be a stream)."""
+    subjects: set = set()
+    objects: set = set()
     class_members: dict[ox.NamedNode, set] = {}
     properties: Counter = Counter()
     links: Counter = Counter()
+    count = 0
     for t in triples:
+        count += 1
+        subjects.add(t.subject)
+        objects.add(t.object)
         properties[t.predicate.value] += 1
         if t.predicate == RDF.type and isinstance(t.object, ox.NamedNode):
             class_members.setdefault(t.object, set()).add(t.subject)
@@ -79,7 +85,7 @@ def statistics(triples: list[ox.Triple]) -> Statistics:
             elif t.predicate.value in target.code_properties:
                 links[(target.key, t.predicate.value)] += 1
     return Statistics(
-        triples=len(triples),
+        triples=count,
         entities=sum(1 for s in subjects if isinstance(s, ox.NamedNode)),
         distinct_subjects=len(subjects),
         distinct_objects=len(objects),

@@ -6,13 +6,14 @@ pyoxigraph writes N-Triples, N-Quads, Turtle, TriG and RDF/XML (fast); JSON-LD c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import pyoxigraph as ox
 
 from . import jsonld
-from .canonical import canonical_quads, parsed_triples, union_ntriples
+from .canonical import canonical_quads, union_ntriples
 from .limits import check_xml
 
 
@@ -46,9 +47,9 @@ class Snapshot:
         """Distinct triples of all graphs, sorted N-Triples (this is the N-Triples dump)."""
         return union_ntriples(self.quads)
 
-    @cached_property
-    def triples(self) -> list[ox.Triple]:
-        return parsed_triples(self.ntriples)
+    def triples(self) -> Iterator[ox.Triple]:
+        """The union's triples in order, parsed afresh each time: a large graph is not held twice."""
+        return (q.triple for q in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
 
     @cached_property
     def nquads(self) -> bytes:
@@ -72,9 +73,9 @@ def serialize(fmt: DumpFormat, snapshot: Snapshot, base_iri: str) -> bytes:
         return snapshot.ntriples
     if fmt.rdf_format == ox.RdfFormat.TRIG:
         return ox.serialize(snapshot.quads, format=fmt.rdf_format, prefixes=prefixes(base_iri))
-    data = ox.serialize(snapshot.triples, format=fmt.rdf_format, prefixes=prefixes(base_iri))
+    data = ox.serialize(snapshot.triples(), format=fmt.rdf_format, prefixes=prefixes(base_iri))
     if fmt.rdf_format == ox.RdfFormat.RDF_XML:
-        check_xml(snapshot.triples)
+        check_xml(snapshot.triples())
         # pyoxigraph writes a carriage return as it is, and XML readers turn "\r\n" into "\n": a
         # character reference keeps it. Literals are element text, the only place a CR can be.
         data = data.replace(b"\r", b"&#13;")

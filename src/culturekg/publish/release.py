@@ -51,7 +51,7 @@ def publish(
         files += _vocabulary_files(staging, project, info, report)
         if site is not None:
             site(staging, snapshot.quads, project, info)
-        stats = describe.statistics(snapshot.triples)
+        stats = describe.statistics(snapshot.triples())
         staging.write("void.ttl", describe.turtle(info, stats, files))
         report.files = staging.commit()
     except BaseException:
