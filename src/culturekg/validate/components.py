@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SH
 
 from ..sparql import bind
 from .shapes import Shapes
-from .sparql_constraints import UnsupportedSparql, _prefixes
+from .sparql_constraints import UnsupportedSparql, prefix_declarations
 from .terms import to_ox
 
 Node = rdflib.term.Node
@@ -85,5 +85,5 @@ def validator_query(shapes: Shapes, component: Component, bound: dict[str, Node]
         text = text.replace("$PATH", path_text)
     if any(isinstance(value, rdflib.BNode) for value in bound.values()):
         raise UnsupportedSparql("a blank-node parameter value cannot be bound")
-    query = bind(_prefixes(shapes, validator) + text, {name: to_ox(value) for name, value in bound.items()})
+    query = bind(prefix_declarations(shapes, validator) + text, {name: to_ox(value) for name, value in bound.items()})
     return query, tuple(str(m) for m in g.objects(validator, SH.message))

@@ -32,7 +32,7 @@ from .results import ValidationResult
 from .shapes import CORE_COMPONENTS, MAIN_PARAMETER, Shape, Shapes
 from .sparql_constraints import UnsupportedSparql, message, sparql_constraint, with_focus
 from .terms import to_ox, to_rdflib
-from .values import _LOGICAL, Check, Types, Unsupported, compile_check, failing
+from .values import LOGICAL_RULES, Check, Types, Unsupported, compile_check, failing
 
 Node = rdflib.term.Node
 _TYPE = str(to_ox(RDF.type))
@@ -246,7 +246,7 @@ class FastEngine:
                     try:
                         checks += [compile_check(self.shapes, shape.node, name, v, self.subclasses) for v in values]
                     except Unsupported:
-                        if name not in _LOGICAL:
+                        if name not in LOGICAL_RULES:
                             raise Delegate(name)
                         results += self._logical(shape, context, path, name, values)
             except (Delegate, UnsupportedSparql, QueryRefused) as exc:
@@ -348,7 +348,7 @@ class FastEngine:
         inner = Context(inner_focus, inner_focus, context.depth + 1,
                         context.distance + (path.length if path is not None else 0))
         every = {to_rdflib(row[0]) for row in self._query("SELECT ?this WHERE { " + inner.focus + " }")}
-        rule = _LOGICAL[component]
+        rule = LOGICAL_RULES[component]
         bad: dict[Node, list[str]] = defaultdict(list)
         for value in values:
             single = component in ("NotConstraintComponent", "NodeConstraintComponent")

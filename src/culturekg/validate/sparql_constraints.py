@@ -49,10 +49,10 @@ def sparql_constraint(shapes: Shapes, node: rdflib.term.Node, path_text: str | N
             raise UnsupportedSparql("$PATH in a node shape")
         text = text.replace("$PATH", path_text)
     messages = tuple(str(m) for m in g.objects(node, SH.message))
-    return SparqlConstraint(node, _prefixes(shapes, node) + text, messages)
+    return SparqlConstraint(node, prefix_declarations(shapes, node) + text, messages)
 
 
-def _prefixes(shapes: Shapes, node: rdflib.term.Node) -> str:
+def prefix_declarations(shapes: Shapes, node: rdflib.term.Node) -> str:
     g = shapes.graph
     lines = []
     for holder in g.objects(node, SH.prefixes):

@@ -9,6 +9,7 @@ on, for example, "2017-07-24T00:00:00"^^xsd:date). Each class below names its se
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -80,8 +81,7 @@ class DatatypeCheck(Check):
 
 
 def _actual_datatype(v: rdflib.Literal, rule: Node) -> bool:
-    import datetime
-
+    # pySHACL's DatatypeConstraintComponent._assert_actual_datatype: the Python value rdflib made must fit.
     value = v.value
     expected = {
         XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
@@ -219,7 +219,7 @@ class LogicalCheck(Check):
         return any(m.needs_types for m in self.members)
 
 
-_LOGICAL = {
+LOGICAL_RULES = {
     "NotConstraintComponent": lambda ok, n: ok == 0,
     "AndConstraintComponent": lambda ok, n: ok == n,
     "OrConstraintComponent": lambda ok, n: ok > 0,
@@ -235,7 +235,7 @@ _RANGES = {
 VALUE_COMPONENTS = frozenset({
     "ClassConstraintComponent", "DatatypeConstraintComponent", "NodeKindConstraintComponent",
     "MinLengthConstraintComponent", "MaxLengthConstraintComponent", "PatternConstraintComponent",
-    "LanguageInConstraintComponent", "InConstraintComponent", *_RANGES, *_LOGICAL,
+    "LanguageInConstraintComponent", "InConstraintComponent", *_RANGES, *LOGICAL_RULES,
 })
 
 
@@ -262,9 +262,9 @@ def compile_check(shapes: Shapes, node: Node, component: str, value: Node, subcl
         return LanguageInCheck(component, frozenset(str(x).lower() for x in shapes.rdf_list(value)))
     if component == "InConstraintComponent":
         return InCheck(component, frozenset(shapes.rdf_list(value)))
-    if component in _LOGICAL:
+    if component in LOGICAL_RULES:
         members = [value] if component in ("NotConstraintComponent", "NodeConstraintComponent") else shapes.rdf_list(value)
-        return LogicalCheck(component, tuple(value_shape(shapes, m, subclasses) for m in members), _LOGICAL[component])
+        return LogicalCheck(component, tuple(value_shape(shapes, m, subclasses) for m in members), LOGICAL_RULES[component])
     raise Unsupported(component)
 
 
