@@ -274,3 +274,16 @@ def test_tricky_literals_and_blank_nodes_survive_every_format(tmp_path):
         for ext, fmt in (("jsonld", ox.RdfFormat.JSON_LD), ("rdf", ox.RdfFormat.RDF_XML), ("ttl", ox.RdfFormat.TURTLE)):
             read = list(ox.parse(path=str(out / f"dumps/culturekg.{ext}"), format=fmt))
             assert {q.object for q in read if q.subject == subject and q.predicate == note} == stored, ext
+
+
+def test_command_line_names_the_entity_a_format_cannot_carry(tmp_path):
+    store_dir = tmp_path / "store"
+    store = ox.Store(str(store_dir))
+    store.extend(_graph_with(ox.Literal("INF", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double"))))
+    store.flush()
+    del store
+    done = subprocess.run([sys.executable, "-m", "culturekg.cli", "-C", str(PROJECT_ROOT), "--store", str(store_dir),
+                           "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert f"entity <{BASE}id/event/bad>" in done.stderr and "no JSON form" in done.stderr
+    assert not (tmp_path / "out" / MANIFEST).exists()
