@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import random
 import subprocess
 import sys
@@ -287,3 +288,53 @@ def test_command_line_names_the_entity_a_format_cannot_carry(tmp_path):
     assert done.returncode == 2
     assert f"entity <{BASE}id/event/bad>" in done.stderr and "no JSON form" in done.stderr
     assert not (tmp_path / "out" / MANIFEST).exists()
+
+
+_PUBLISH_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+import pyoxigraph as ox
+from culturekg.project import load_project
+from culturekg.publish.release import publish
+from culturekg.publish.settings import load_release_info
+from culturekg.publish.site import build_site
+from culturekg.store import EmbeddedStore
+
+store = EmbeddedStore(None)
+store.oxigraph.extend(ox.parse(path=sys.argv[2]))
+base = "https://w3id.org/culturekg/"
+ckg = "https://w3id.org/culturekg/ontology#"
+graph = ox.NamedNode(base + "graph/data/records/events/ties.yaml")
+event = ox.NamedNode(base + "id/event/mangystau-2016-cdis")
+label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+# Equal labels everywhere: only the IRIs can order these.
+for key in ("ministry-a", "ministry-b", "ministry-c"):
+    org, participation = ox.NamedNode(base + "id/org/" + key), ox.NamedNode(base + "id/participation/ties-" + key)
+    store.oxigraph.extend([
+        ox.Quad(org, label, ox.Literal("Ministry of Culture", language="en"), graph),
+        ox.Quad(participation, ox.NamedNode(ckg + "event"), event, graph),
+        ox.Quad(participation, ox.NamedNode(ckg + "agent"), org, graph),
+        ox.Quad(participation, ox.NamedNode(ckg + "role"), ox.NamedNode("https://w3id.org/culturekg/ontology/role/participant"), graph),
+    ])
+convention = ox.NamedNode(base + "id/convention/c1972")
+for code in ("XA", "XB", "XC", "XD", "XE"):
+    country, membership = ox.NamedNode(base + "id/country/" + code), ox.NamedNode(base + "id/membership/c1972-" + code)
+    store.oxigraph.extend([
+        ox.Quad(country, label, ox.Literal("Ruritania", language="en"), graph),
+        ox.Quad(membership, ox.NamedNode(ckg + "state"), country, graph),
+        ox.Quad(membership, ox.NamedNode(ckg + "convention"), convention, graph),
+        ox.Quad(membership, ox.NamedNode(ckg + "partyFrom"), ox.Literal("19" + str(ord(code[1])) + "-01-01",
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")), graph),
+    ])
+project = load_project(Path(sys.argv[3]))
+publish(store, project, Path(sys.argv[1]), load_release_info(project, "1.0", "2026-11-30"), site=build_site)
+"""
+
+
+def test_releases_are_identical_across_processes_and_hash_seeds(tmp_path):
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", _PUBLISH_IN_A_PROCESS, str(tmp_path / seed), str(FIXTURE), str(PROJECT_ROOT)],
+                              capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "1" / MANIFEST).read_bytes() == (tmp_path / "2" / MANIFEST).read_bytes()
+    assert check_manifest(tmp_path / "1") == check_manifest(tmp_path / "2")

@@ -139,7 +139,8 @@ def party_matrix(view: GraphView, linker: Linker) -> str:
     # A convention without any membership fact would be a column of "unknown": leave it out.
     with_facts = {c for _, c in facts} | set(complete)
     convs = [c for c in convs if c.value in with_facts]
-    states = sorted({s for s, _ in facts}, key=lambda s: view.label(ox.NamedNode(s)))
+    # The IRI breaks ties between equal labels, so the order never depends on set iteration.
+    states = sorted({s for s, _ in facts}, key=lambda s: (view.label(ox.NamedNode(s)), s))
     if not states or not convs:
         return '<p class="small">No membership facts.</p>'
     row_h, label_w, head = 18, 200, 46
@@ -189,7 +190,7 @@ def event_diagram(view: GraphView, event: ox.NamedNode, linker: Linker) -> str:
     if not any(groups.values()):
         return ""
     for members in groups.values():
-        members.sort(key=lambda m: (view.label(m[1]), m[0]))
+        members.sort(key=lambda m: (view.label(m[1]), m[0], m[1].value))
     box_w, box_h, gap = 210, 30, 8
     side = max(len(groups["organized"]), len(groups["facilitated"]), 1)
     below = len(groups["attended"])

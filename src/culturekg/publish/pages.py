@@ -40,7 +40,7 @@ def _statements(view: GraphView, entity, linker: Linker) -> str:
         if quad.object not in by_predicate[quad.predicate]:
             by_predicate[quad.predicate].append(quad.object)
     rows = []
-    for predicate in sorted(by_predicate, key=lambda p: view.label(p)):
+    for predicate in sorted(by_predicate, key=lambda p: (view.label(p), p.value)):
         values = "<br>".join(term_html(v, view, linker) for v in by_predicate[predicate])
         rows.append(f"<tr><th>{term_html(predicate, view, linker)}</th><td>{values}</td></tr>")
     return "<h2>Statements</h2><table>" + "".join(rows) + "</table>" if rows else ""
@@ -81,7 +81,7 @@ def _participants_of_event(view: GraphView, event, linker: Linker) -> tuple[str,
         rows.append((role, agent, view.first(participation, CKG.capacity), view.first(participation, CKG.represented)))
     if not rows:
         return "", used
-    rows.sort(key=lambda r: (r[0], view.label(r[1]) if r[1] is not None else ""))
+    rows.sort(key=lambda r: (r[0], view.label(r[1]) if r[1] is not None else "", str(r[1])))
     body = "".join(
         f"<tr><td>{esc(role)}</td><td>{term_html(agent, view, linker)}</td><td>{term_html(capacity, view, linker)}</td><td>{term_html(rep, view, linker)}</td></tr>"
         for role, agent, capacity, rep in rows
@@ -120,7 +120,7 @@ def _incoming(view: GraphView, entity, linker: Linker, skip: set) -> str:
             continue
         groups[quad.predicate].append(quad.subject)
     sections = []
-    for predicate in sorted(groups, key=lambda p: view.label(p)):
+    for predicate in sorted(groups, key=lambda p: (view.label(p), p.value)):
         subjects = groups[predicate]
         shown = "".join(f"<li>{term_html(s, view, linker)}</li>" for s in subjects[:_INCOMING_LIMIT])
         more = f'<li class="small">and {len(subjects) - _INCOMING_LIMIT} more</li>' if len(subjects) > _INCOMING_LIMIT else ""
