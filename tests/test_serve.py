@@ -264,3 +264,25 @@ def test_serve_command_listens_on_loopback_and_answers(store_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("PREFIX ckg: <https://w3id.org/culturekg/ontology#> CONSTRUCT { ?c ckg:iso3 ?i } WHERE { ?c ckg:iso3 ?i }",
+         "<p class=\"small\">4 triple(s)</p>"),
+        ("PREFIX ckg: <https://w3id.org/culturekg/ontology#> ASK { ?c ckg:iso3 'KAZ' }", "Answer: <strong>yes</strong>"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 'class="error" id="error">SERVICE would query'),
+    ],
+)
+def test_query_page_shows_every_kind_of_answer(server, query, expected):
+    data = urlencode({"query": query}).encode()
+    request = urllib.request.Request(server.url + "/sparql", data=data,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read().decode()
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+    assert expected in body
+    assert "<textarea name=\"query\" id=\"query\" spellcheck=\"false\">" + query.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;") in body
