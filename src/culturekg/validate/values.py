@@ -80,15 +80,17 @@ class DatatypeCheck(Check):
         return False
 
 
+# pySHACL's DatatypeConstraintComponent._assert_actual_datatype: the Python value rdflib made must fit.
+_PYTHON_TYPES = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date, XSD.time: datetime.time,
+    XSD.dateTime: datetime.datetime,
+}
+
+
 def _actual_datatype(v: rdflib.Literal, rule: Node) -> bool:
-    # pySHACL's DatatypeConstraintComponent._assert_actual_datatype: the Python value rdflib made must fit.
-    value = v.value
-    expected = {
-        XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-        XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date, XSD.time: datetime.time,
-        XSD.dateTime: datetime.datetime,
-    }.get(rule)
-    return expected is None or isinstance(value, expected)
+    expected = _PYTHON_TYPES.get(rule)
+    return expected is None or isinstance(v.value, expected)
 
 
 _KINDS = {
