@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from culturekg.cli import app
 from culturekg.loader import load
 from culturekg.project import load_project
-from culturekg.reason import ReasoningUnavailable, explain_inconsistency, reason, relevant_triples
+from culturekg.inconsistency import explain_inconsistency, smallest_inconsistent
+from culturekg.reason import ReasoningUnavailable, reason, relevant_triples
 from culturekg.store import EmbeddedStore
 from culturekg.store.base import GraphChange
 
@@ -197,3 +198,40 @@ def test_the_shipped_records_are_consistent_with_the_ontology(tmp_path: Path):
     report = reason(ONTOLOGY, store.quads())
     assert report.consistent, report.lines()
     assert report.triples_used > 1000
+
+
+def test_smallest_inconsistent_narrows_down_to_the_clashing_items():
+    """A stand-in reasoner: the data is inconsistent exactly when it holds both 17 and 4000."""
+    calls = []
+
+    def consistent(part):
+        calls.append(len(part))
+        return not ({17, 4000} <= set(part))
+
+    part, runs = smallest_inconsistent(list(range(4700)), consistent, max_runs=100)
+    assert sorted(part) == [17, 4000]
+    assert runs == len(calls) <= 30, "two binary searches over 4700 items and a check"
+
+
+def test_smallest_inconsistent_stops_at_its_budget_with_a_part_still_inconsistent():
+    part, runs = smallest_inconsistent(list(range(64)), lambda p: not ({5, 20} <= set(p)), max_runs=3)
+    assert runs == 3
+    assert {5, 20} <= set(part) and len(part) == 24
+
+
+@pytest.mark.java
+def test_locate_finds_the_triples_behind_a_clash_the_checks_cannot_name(tmp_path: Path):
+    """ckg:country's domain is a union (event, organization, person, group); a membership is none of
+    them. The built-in checks skip union domains, so only locating by reasoning finds the cause."""
+    data = _workshop()
+    data.add((EX.m, RDF.type, CKG.Membership))
+    data.add((EX.m, CKG.country, EX.KZ))
+    store = _store_with(tmp_path, data)
+    result = CliRunner().invoke(
+        app, ["--project", str(tmp_path), "--store", str(store), "reason", "--locate", "--max-runs", "30"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "no clash of disjoint classes" in result.output
+    assert "These 2 data triples are inconsistent" in result.output
+    assert "<https://example.org/m> <https://w3id.org/culturekg/ontology#country> <https://example.org/KZ> ." in result.output
+    assert "<https://example.org/m> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/culturekg/ontology#Membership> ." in result.output

@@ -7,7 +7,13 @@ import typer
 from ..reason import ReasoningFailed, ReasoningUnavailable, reason
 
 
-def reason_command(ctx: typer.Context) -> None:
+def reason_command(
+    ctx: typer.Context,
+    locate: bool = typer.Option(
+        False, "--locate", help="On an inconsistency, run HermiT again on parts of the data to find a small set of triples that cause it."
+    ),
+    max_runs: int = typer.Option(40, "--max-runs", min=1, help="With --locate: at most this many further HermiT runs."),
+) -> None:
     """Run HermiT on the ontology and the data in the store, and say whether they are consistent.
 
     Exit status: 0 consistent; 1 inconsistent or a class can have no member; 3 Java is missing or
@@ -20,7 +26,7 @@ def reason_command(ctx: typer.Context) -> None:
     finally:
         store.close()
     try:
-        report = reason(state.project.ontology_file, quads)
+        report = reason(state.project.ontology_file, quads, locate=locate, max_runs=max_runs)
     except (ReasoningUnavailable, ReasoningFailed) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from exc
