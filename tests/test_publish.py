@@ -338,3 +338,20 @@ def test_releases_are_identical_across_processes_and_hash_seeds(tmp_path):
         assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "1" / MANIFEST).read_bytes() == (tmp_path / "2" / MANIFEST).read_bytes()
     assert check_manifest(tmp_path / "1") == check_manifest(tmp_path / "2")
+
+
+def test_snapshot_from_the_store_equals_the_general_one():
+    from culturekg.publish.dumps import Snapshot
+
+    shared, own = ox.BlankNode(), ox.BlankNode()
+    note = ox.NamedNode("https://w3id.org/culturekg/ontology#note")
+    g1, g2 = ox.NamedNode(BASE + "graph/one"), ox.NamedNode(BASE + "graph/two")
+    extra = [ox.Quad(shared, note, ox.Literal("in one"), g1), ox.Quad(shared, note, ox.Literal("in two"), g2),
+             ox.Quad(own, note, shared, g2), ox.Quad(ox.NamedNode(BASE + "id/event/x"), note, ox.Literal("_: not a blank node"), g1),
+             ox.Quad(ox.NamedNode(BASE + "id/event/x"), note, own, ox.DefaultGraph())]
+    store = store_with(fixture_quads() + extra)
+    fast, general = Snapshot.of(store), Snapshot(store.quads())
+    assert fast.quads == general.quads and fast.ntriples == general.ntriples
+    # The blank node shared by two graphs is still one node.
+    subjects = {q.subject for q in fast.quads if q.predicate == note and isinstance(q.object, ox.Literal) and q.object.value.startswith("in ")}
+    assert len(subjects) == 1

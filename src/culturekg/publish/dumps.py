@@ -6,14 +6,14 @@ pyoxigraph writes N-Triples, N-Quads, Turtle, TriG and RDF/XML (fast); JSON-LD c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import pyoxigraph as ox
 
 from . import jsonld
-from .canonical import canonical_quads, union_ntriples
+from .canonical import GraphLines, graph_lines, quads_of, store_graph_lines, union_lines
 from .limits import check_xml
 
 
@@ -37,15 +37,26 @@ FORMATS: tuple[DumpFormat, ...] = (
 
 
 class Snapshot:
-    """The graph as the release writes it: canonical quads in order, and the union of their triples."""
+    """The graph as the release writes it: canonical quads in order, and the union of their triples.
 
-    def __init__(self, quads) -> None:
-        self.quads: list[ox.Quad] = canonical_quads(quads)
+    `Snapshot(quads)` takes any quads; `Snapshot.of(store)` is faster for the embedded store."""
+
+    def __init__(self, quads: Iterable[ox.Quad] | None = None, *, lines: GraphLines | None = None) -> None:
+        self._lines: GraphLines = lines if lines is not None else graph_lines(quads or [])
+        self.quads: list[ox.Quad] = quads_of(self._lines)
+
+    @classmethod
+    def of(cls, store) -> "Snapshot":
+        """From a GraphStore; Oxigraph's own dump is used when the store is embedded."""
+        native = getattr(store, "oxigraph", None)
+        if isinstance(native, ox.Store):
+            return cls(lines=store_graph_lines(native))
+        return cls(store.quads())
 
     @cached_property
     def ntriples(self) -> bytes:
         """Distinct triples of all graphs, sorted N-Triples (this is the N-Triples dump)."""
-        return union_ntriples(self.quads)
+        return union_lines(self._lines)
 
     def triples(self) -> Iterator[ox.Triple]:
         """The union's triples in order, parsed afresh each time: a large graph is not held twice."""
@@ -58,7 +69,6 @@ class Snapshot:
     def statements(self, keeps_graphs: bool) -> bytes:
         """The canonical N-Quads text a dump must read back as: with graphs, or all triples without."""
         return self.nquads if keeps_graphs else self.ntriples
-
 
 def prefixes(base_iri: str) -> dict[str, str]:
     return jsonld.context(base_iri)

@@ -44,7 +44,7 @@ def publish(
     """Write a complete release to `out`, replacing the previous one only once everything is checked."""
     out.mkdir(parents=True, exist_ok=True)
     report = PublishReport(out=out, notes=recover(out))
-    snapshot = Snapshot(store.quads())
+    snapshot = Snapshot.of(store)
     staging = Staging(out)
     try:
         files = _dumps(staging, snapshot, info, parser, report)
