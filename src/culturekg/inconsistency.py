@@ -88,6 +88,7 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
                     f"{individual} would be both {_a(term_label(ontology, a))}, because {known[a]}, and "
                     f"{_a(term_label(ontology, b))}, because {known[b]}; the ontology declares these disjoint"
                 )
+    reasons += _union_domain_clashes(ontology, data, types, superclasses)
     different = _all_different(ontology)
     for p in ontology.subjects(RDF.type, OWL.FunctionalProperty):
         values: dict = defaultdict(set)
@@ -113,6 +114,31 @@ def explain_inconsistency(ontology: Graph, data: Graph) -> list[str]:
         reasons.append("HermiT gives no explanation and no clash of disjoint classes or single-valued "
                        "properties was found; the cause lies in a longer chain of axioms")
     return sorted(set(reasons))
+
+
+def _union_domain_clashes(ontology: Graph, data: Graph, types: dict, superclasses: dict) -> list[str]:
+    """A property whose domain is a union (ckg:country: event, organization, person or group) used on
+    something disjoint with every member of the union."""
+    pairs = _disjoint_pairs(ontology)
+    found = []
+    for p, domain in ontology.subject_objects(RDFS.domain):
+        union = ontology.value(domain, OWL.unionOf) if isinstance(domain, BNode) else None
+        if union is None:
+            continue
+        members = list(Collection(ontology, union))
+        for s in set(data.subjects(p)):
+            known = types.get(s, {})
+            excluded = [
+                next((k for k in known for x in superclasses.get(m, {m}) if tuple(sorted((k, x))) in pairs), None)
+                for m in members
+            ]
+            if known and all(excluded):
+                names = " or ".join(_a(term_label(ontology, m)) for m in members)
+                found.append(
+                    f"{s} has {term_label(ontology, p)}, which only {names} can have, but {known[excluded[0]]}, "
+                    f"and none of those can be {_a(term_label(ontology, excluded[0]))}"
+                )
+    return found
 
 
 def _superclass_closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
