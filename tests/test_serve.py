@@ -286,3 +286,12 @@ def test_query_page_shows_every_kind_of_answer(server, query, expected):
         body = error.read().decode()
     assert expected in body
     assert "<textarea name=\"query\" id=\"query\" spellcheck=\"false\">" + query.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;") in body
+
+
+def test_stored_query_with_an_unknown_entity_says_so(server):
+    params = {"stored": "target-party-status", "p.event": "no-such-event", "run": "1"}
+    status, _, body = get(server.url + "/sparql?" + urlencode(params), "text/html")
+    assert status == 400 and "nothing in the store is about https://w3id.org/culturekg/id/event/no-such-event" in body.decode()
+    params["p.event"] = "almaty-2017-2005-training"
+    status, _, body = get(server.url + "/sparql?" + urlencode(params), "text/html")
+    assert status == 200 and 'id="results"' in body.decode() and "Kyrgyzstan" in body.decode()

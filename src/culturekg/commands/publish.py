@@ -56,6 +56,8 @@ def serve_command(
     site = Site(state.project, state.resolved_store_path, timeout=timeout, max_rows=max_rows, workers=workers)
     server = Server(site, host, port, quiet=not verbose)
     typer.echo(f"serving {state.resolved_store_path} at {server.url}/ (SPARQL at {server.url}/sparql); Ctrl-C stops")
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        typer.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
         server.httpd.serve_forever()
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from ..publish.pages import entity_jsonld, entity_page, entity_turtle
 from ..publish.paths import PAGE_ROOTS
 from ..publish.settings import load_release_info
 from ..publish.view import GraphView
+from ..queries.params import ENTITY_KINDS
 from ..queries.runner import QueryParamError, bindings_for
 from ..sparql import QueryRefused, bind
 from .guard import UpdateRefused, check_graphs, check_query
@@ -138,10 +139,22 @@ class Site:
             return _html(200, query_page(self.view, self.queries))
         if query is None:
             try:
-                query = bind(stored.text, bindings_for(stored, values, self.minter))
+                bindings = bindings_for(stored, values, self.minter)
+                self._check_entities(stored, bindings)
+                query = bind(stored.text, bindings)
             except (QueryParamError, QueryRefused) as exc:
                 return _html(400, query_page(self.view, self.queries, stored=stored, values=values, error=str(exc)))
         return self._run(query, params, accept, stored, values)
+
+    def _check_entities(self, stored, bindings) -> None:
+        """A misspelt key must be an error, not an empty answer (as `culturekg query` does)."""
+        for param in stored.params:
+            if param.type not in ENTITY_KINDS and param.type != "entity":
+                continue
+            term = bindings[param.name]
+            if not any(True for _ in self.store.quads_for_pattern(term, None, None, None)) and \
+                    not any(True for _ in self.store.quads_for_pattern(None, None, term, None)):
+                raise QueryParamError(f"query {stored.name}: parameter {param.name!r}: nothing in the store is about {term.value}")
 
     def _run(self, query: str, params, accept, stored, values) -> Reply:
         def page_error(status: int, message: str) -> Reply:
