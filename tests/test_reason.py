@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 from typer.testing import CliRunner
 
 from culturekg.cli import app
@@ -250,3 +250,18 @@ def test_locate_finds_the_triples_behind_a_clash_the_checks_cannot_name(tmp_path
     assert "These 2 data triples are inconsistent" in result.output
     assert "<https://example.org/someone> <http://www.w3.org/ns/prov#qualifiedAssociation> <https://example.org/p1> ." in result.output
     assert "<https://example.org/someone> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/culturekg/ontology#Person> ." in result.output
+
+
+@pytest.mark.java
+def test_imports_are_never_fetched(tmp_path: Path):
+    """An owl:imports in the ontology or the data would make owlready2 download it; both are dropped.
+    The imported address is a closed loopback port, so a fetch would fail the run."""
+    unreachable = URIRef("http://127.0.0.1:9/elsewhere.owl")
+    ontology_copy = tmp_path / "culturekg.ttl"
+    graph = Graph().parse(ONTOLOGY, format="turtle")
+    graph.add((URIRef("https://w3id.org/culturekg/ontology"), OWL.imports, unreachable))
+    graph.serialize(ontology_copy, format="turtle")
+    data = _workshop()
+    data.add((EX.event, OWL.imports, unreachable))
+    report = reason(ontology_copy, data)
+    assert report.consistent, report.lines()
