@@ -19,6 +19,7 @@ from culturekg.queries.catalogue import find
 from culturekg.queries.runner import run
 from culturekg.sparql import tokens
 from culturekg.store import EmbeddedStore
+from query_fixtures import load_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -57,12 +58,6 @@ def cell(term) -> str | None:
     return f"{term.value}^^{compact_iri(term.datatype.value)}"
 
 
-def fixture_store(name: str) -> EmbeddedStore:
-    store = EmbeddedStore()
-    store.oxigraph.load(path=str(FIXTURES / name), format=ox.RdfFormat.TRIG)
-    return store
-
-
 def has_order_by(text: str) -> bool:
     words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
     return any(a == "ORDER" and b == "BY" for a, b in zip(words, words[1:]))
@@ -84,7 +79,7 @@ def catalogue():
 @pytest.fixture(scope="module")
 def stores():
     opened: dict[str, EmbeddedStore] = {}
-    yield lambda name: opened.setdefault(name, fixture_store(name))
+    yield lambda name: opened.setdefault(name, load_fixture(name))
     for store in opened.values():
         store.close()
 

@@ -7,22 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
 from culturekg.cli import app
 from culturekg.queries.runner import QueryParamError
 from culturekg.store import EmbeddedStore
+from query_fixtures import load_fixture
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
 BASE = "https://w3id.org/culturekg/"
 
 
 def make_store(directory: Path, fixture: str) -> Path:
     path = directory / f"store-{fixture}"
-    store = EmbeddedStore(path)
-    store.oxigraph.load(path=str(FIXTURES / fixture), format=ox.RdfFormat.TRIG)
+    store = load_fixture(fixture, EmbeddedStore(path))
     store.close()
     return path
 

@@ -25,6 +25,7 @@ from culturekg.store import EmbeddedStore
 from culturekg.store.base import GraphChange
 from culturekg.store.remote import EndpointError, RemoteStore
 from culturekg.store.results import parse_ask
+from query_fixtures import load_fixture
 from servers import VIRTUOSO_MAX_ROWS, Endpoint, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.servers
@@ -61,12 +62,6 @@ def copy_project(target: Path, base_iri: str = DEFAULT_BASE_IRI) -> Project:
 def built(project: Project) -> EmbeddedStore:
     store = EmbeddedStore()
     load(project, store)
-    return store
-
-
-def fixture_store(name: str) -> EmbeddedStore:
-    store = EmbeddedStore()
-    store.oxigraph.load(path=str(QUERY_FIXTURES / name), format=ox.RdfFormat.TRIG)
     return store
 
 
@@ -128,7 +123,7 @@ def local_stores(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("project"))
     stores = {"project": built(project)}
     for name in ("culture.trig", "violations.trig"):
-        stores[name] = fixture_store(name)
+        stores[name] = load_fixture(name)
     return stores
 
 
@@ -160,42 +155,15 @@ def test_stored_query_gives_the_same_answer(name, params, pushed):
     query = find(ROOT / "queries")[name]
     minter = Minter(DEFAULT_BASE_IRI)
     expected, got = answer(local, query, params, minter), answer(remote, query, params, minter)
-    if got != expected and server == "virtuoso":
-        if uses_transitive_path(query.text):
-            pytest.xfail(VIRTUOSO_PATH_BUG)
-        if name in VIRTUOSO_KNOWN:
-            pytest.xfail("Virtuoso: " + VIRTUOSO_KNOWN[name])
     assert got == expected
 
 
-VIRTUOSO_KNOWN: dict[str, str] = yaml.safe_load(
-    (ROOT / "tests" / "fixtures" / "remote" / "virtuoso-known-differences.yaml").read_text(encoding="utf-8")
-)
-
-
-# Virtuoso 7.2 evaluates `*` and `+` property paths wrongly once the query names its dataset
-# (default-graph-uri, FROM): openlink/virtuoso-opensource issue 127, open since 2014. Naming the
-# dataset is what keeps Virtuoso's system graphs and other projects' graphs out of the answers.
-# Copying every graph into one default graph fixed some path queries but broke others that have
-# no path (OPTIONAL with FILTER(!BOUND)), so the answers that differ stay marked here.
-VIRTUOSO_PATH_BUG = "Virtuoso issue 127: transitive property paths under a named dataset miss solutions"
-
-
-def uses_transitive_path(text: str) -> bool:
-    previous = None
-    for token in tokens(text):
-        if token.kind == "other" and token.text in "*+" and previous is not None:
-            if previous.kind == "iri" or (previous.kind == "word" and ":" in previous.text) or previous.text == ")":
-                return True
-        previous = token
-    return False
-
-
-def test_transitive_path_detection():
-    assert uses_transitive_path("SELECT * WHERE { ?e a/rdfs:subClassOf* ckg:Event }")
-    assert uses_transitive_path("SELECT ?x WHERE { ?e (<urn:p>|<urn:q>)+ ?x }")
-    assert not uses_transitive_path("SELECT * WHERE { ?e a ckg:Event } ")
-    assert not uses_transitive_path("SELECT (COUNT(*) AS ?n) WHERE { ?e ?p ?o FILTER(?o + 1 > 2) }")
+# Virtuoso 7.2 answers `a/rdfs:subClassOf*` wrongly once the query names its dataset, as the tool's
+# queries do to keep Virtuoso's system graphs out (openlink/virtuoso-opensource issue 127). The
+# loader gives every instance its ckg: superclass types instead, so `?x a ckg:Event` is enough.
+def test_no_stored_query_walks_the_class_hierarchy():
+    for name, query in find(ROOT / "queries").items():
+        assert not any("subClassOf" in t.text for t in tokens(query.text) if t.kind in ("word", "iri")), name
 
 
 def test_comparisons_are_not_vacuous(local_stores):
