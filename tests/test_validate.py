@@ -242,6 +242,9 @@ def test_command_text_names_file_key_and_message(store_dir):
     assert "data/records/events/ex-dates.yaml:\n" in result.stdout
     assert "ex-dates \"Badly dated conference\" ckg:city" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("does not conform: ")
+    # A blank-node path is shown in SPARQL syntax, and so is the blank-node shape that has it.
+    assert "daterange/ex-orphan> ^(ckg:dateRange): " in result.stdout
+    assert "shape ckgsh:DateRange / ^(ckg:dateRange), sh:MinCountConstraintComponent" in result.stdout
 
 
 def test_command_exit_status_0_on_a_conforming_store(tmp_path):

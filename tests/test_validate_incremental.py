@@ -99,8 +99,8 @@ def test_two_changes_in_a_row_with_the_state_saved_and_read_back(store, project,
     save_state(state, path)
     restored = load_state(path)
     assert restored is not None
-    assert [(r.identity, r.source_files, r.focus_key, r.message) for r in restored.results] == \
-        [(r.identity, r.source_files, r.focus_key, r.message) for r in state.results]
+    assert [(r.identity, r.source_files, r.focus_key, r.message, r.path_text) for r in restored.results] == \
+        [(r.identity, r.source_files, r.focus_key, r.message, r.path_text) for r in state.results]
     g1 = graph("data/records/events/ex-good.yaml")
     content = [t for t in triples(store, g1) if t.predicate != ox.NamedNode(CKG + "reportedIn")]
     store.apply(GraphChange(replace={g1: content}))

@@ -66,7 +66,11 @@ def engine_for(store: GraphStore, project: Project, engine: str) -> str:
 
 def described(store: GraphStore, project: Project, shapes: Shapes, results: list[ValidationResult]) -> list[ValidationResult]:
     """The results with their record files, focus labels and keys, and readable shape names."""
-    return [replace(r, shape_name=shapes.name(to_rdflib(r.source_shape))) for r in with_provenance(store, project, results)]
+    return [
+        replace(r, shape_name=shapes.name(to_rdflib(r.source_shape)),
+                path_text=shapes.path_text(to_rdflib(r.path)) if isinstance(r.path, ox.BlankNode) else None)
+        for r in with_provenance(store, project, results)
+    ]
 
 
 def shape_descriptions(shapes: Shapes, report: ValidationReport) -> list[ox.Triple]:

@@ -33,7 +33,7 @@ from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _BATCH = 2000
 _SH = "http://www.w3.org/ns/shacl#"
 
@@ -252,7 +252,8 @@ def _parse_terms(texts: list[str]) -> list:
 
 def _result_to_json(r: ValidationResult) -> list:
     terms = [r.focus, r.component, r.source_shape, r.severity, r.path, r.value, r.source_constraint]
-    return [None if t is None else str(t) for t in terms] + [r.message, list(r.source_files), r.focus_label, r.focus_key, r.shape_name]
+    return [None if t is None else str(t) for t in terms] + [
+        r.message, list(r.source_files), r.focus_label, r.focus_key, r.shape_name, r.path_text]
 
 
 def _results_from_json(rows: list[list]) -> list[ValidationResult]:
@@ -261,10 +262,10 @@ def _results_from_json(rows: list[list]) -> list[ValidationResult]:
     results = []
     for row in rows:
         focus, component, shape, severity, path, value, constraint = (terms.get(t) if t is not None else None for t in row[:7])
-        message, files, label, key, name = row[7:]
+        message, files, label, key, name, path_text = row[7:]
         results.append(ValidationResult(
             focus=focus, component=component, source_shape=shape, severity=severity, path=path, value=value,
             message=message, source_constraint=constraint, source_files=tuple(files), focus_label=label,
-            focus_key=key, shape_name=name,
+            focus_key=key, shape_name=name, path_text=path_text,
         ))
     return results

@@ -36,6 +36,7 @@ class ValidationResult:
     focus_label: str | None = field(default=None, compare=False)
     focus_key: str | None = field(default=None, compare=False)
     shape_name: str | None = field(default=None, compare=False)
+    path_text: str | None = field(default=None, compare=False)
 
     @property
     def identity(self) -> tuple:
@@ -125,7 +126,7 @@ class ValidationReport:
                 who = r.focus_key or _short(r.focus)
                 if r.focus_label:
                     who += f' "{r.focus_label}"'
-                where = f" {_short(r.path)}" if r.path is not None else ""
+                where = f" {r.path_text or _short(r.path)}" if r.path is not None else ""
                 value = f" = {_short(r.value)}" if r.value is not None else ""
                 severity = r.severity.value.rsplit("#", 1)[-1]
                 lines.append(f"  {severity}: {who}{where}{value}: {r.message or r.component.value.rsplit('#', 1)[-1]}")
@@ -175,6 +176,7 @@ def _result_json(r: ValidationResult) -> dict:
         "focus_key": r.focus_key,
         "focus_label": r.focus_label,
         "path": _text(r.path) or None,
+        "path_text": r.path_text,
         "value": _text(r.value) or None,
         "severity": r.severity.value.rsplit("#", 1)[-1],
         "message": r.message,

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from ..errors import ConfigError
 from ..vocab import PREFIXES
+from .paths import UnsupportedPath, sparql_path
 from .terms import rdflib_graph
 
 Node = rdflib.term.Node
@@ -152,8 +153,15 @@ class Shapes:
         parent = self.graph.value(None, SH.property, node)
         path = self.graph.value(node, SH.path)
         if parent is not None and path is not None:
-            return f"{self.name(parent)} / {_curie(self.graph, path) if isinstance(path, rdflib.URIRef) else 'path'}"
+            return f"{self.name(parent)} / {self.path_text(path)}"
         return f"_:{node}"
+
+    def path_text(self, path: Node) -> str:
+        """A SHACL path as a person reads it: SPARQL path syntax with prefixed names."""
+        try:
+            return sparql_path(self.graph, path, lambda iri: _curie(self.graph, iri)).text
+        except UnsupportedPath:
+            return str(path)
 
 
 def _curie(graph: rdflib.Graph, iri: rdflib.URIRef) -> str:
