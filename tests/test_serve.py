@@ -123,8 +123,10 @@ def test_update_is_refused(server):
     with pytest.raises(urllib.error.HTTPError) as again:
         urllib.request.urlopen(request, timeout=10)
     assert again.value.code == 403
-    status, _, body = get(server.url + "/sparql?" + urlencode({"query": "LOAD <http://example.org/data.ttl>"}))
-    assert status == 403 and b"read-only" in body
+    for update in ("LOAD <http://example.org/data.ttl>", "PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }",
+                   "BASE <http://example.org/> PREFIX ex: <x#> WITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"):
+        status, _, body = get(server.url + "/sparql?" + urlencode({"query": update}))
+        assert status == 403 and b"read-only" in body, update
     sparql.setQuery(FACILITATORS)
     sparql.setReturnFormat(JSON)
     assert len(sparql.query().convert()["results"]["bindings"]) == 2  # nothing was changed

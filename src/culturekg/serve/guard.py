@@ -13,11 +13,22 @@ class UpdateRefused(QueryRefused):
     """The endpoint is read-only."""
 
 
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+
+def _operation(query: str) -> str | None:
+    """The first query-form or update keyword, prefixed names and IRIs of the prologue skipped."""
+    for token in tokens(query):
+        if token.kind == "word" and (word := token.text.upper()) in FORMS + _UPDATES:
+            return word
+    return None
+
+
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords after the prologue."""
-    for token in tokens(query):
-        if token.kind == "word" and token.text.upper() in FORMS:
-            return token.text.upper()
+    word = _operation(query)
+    if word in FORMS:
+        return word
     raise QueryRefused("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
@@ -53,7 +64,8 @@ def dataset_iris(query: str) -> list[str]:
 
 def check_query(query: str, local_graphs: Iterable[str]) -> str:
     """Refuse what this read-only, offline endpoint will not run; return the query form."""
-    if is_update(query):
+    # sparql.is_update stops at a prefixed name in the prologue; look for the first operation instead.
+    if is_update(query) or _operation(query) in _UPDATES:
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
     check_local(query)
     check_graphs(dataset_iris(query), local_graphs)
