@@ -79,3 +79,22 @@ def test_every_command_has_help() -> None:
     for command in ("build", "stats"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_rebuild_after_one_change_revalidates_and_agrees_with_full(project: Path) -> None:
+    assert run("--project", str(project), "build").exit_code == 0
+    conventions = project / "data/reference/conventions.yaml"
+    original = conventions.read_text(encoding="utf-8")
+    # The record format lets a convention omit its adoption date; the shapes do not.
+    conventions.write_text(original.replace("    adoption_date: 2003-10-17\n", ""), encoding="utf-8")
+
+    incremental = run("--project", str(project), "build", "--json")
+    assert incremental.exit_code == 1
+    assert json.loads(incremental.stdout)["validation"]["violations"] == 1
+    full = run("--project", str(project), "build", "--json", "--full-validation")
+    assert json.loads(full.stdout)["validation"] == json.loads(incremental.stdout)["validation"]
+
+    conventions.write_text(original, encoding="utf-8")
+    repaired = run("--project", str(project), "build", "--json")
+    assert repaired.exit_code == 0
+    assert json.loads(repaired.stdout)["validation"]["violations"] == 0

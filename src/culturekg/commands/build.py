@@ -13,7 +13,7 @@ from rich.table import Table
 from ..errors import RecordError
 from ..loader import LoadReport, load
 from ..stats import GraphStats, graph_stats
-from ..validate import count_violations, validate
+from ..validate import count_violations, state_path, validate_store
 
 _STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs"}
 
@@ -51,6 +51,9 @@ def build(
     full: bool = typer.Option(False, "--full", help="Read and check every file, even unchanged event records."),
     engine: str = typer.Option("auto", "--engine", help="Validation engine: auto, fast or pyshacl."),
     skip_validation: bool = typer.Option(False, "--no-validate", help="Load only; do not run the shapes."),
+    full_validation: bool = typer.Option(
+        False, "--full-validation", help="Validate every node, not only what the changed records can affect."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
     """Load every record under data/ into the store, validate it and print counts.
@@ -73,7 +76,13 @@ def build(
         violations = None
         if not skip_validation:
             with console.status("Validating against the shapes"):
-                violations = count_violations(validate(store, state.project, engine=engine))
+                # Incremental against the state the last validation left beside the store: only the
+                # nodes a changed record can affect are checked again; the result equals a full run.
+                report_file = state_path(state.resolved_store_path)
+                validation = validate_store(
+                    store, state.project, report_file, engine=engine, incremental=not full_validation
+                )
+                violations = count_violations(validation)
     finally:
         store.close()
 
