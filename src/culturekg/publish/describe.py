@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..vocab import CKG_NS, DCAT, DCT, FOAF, OWL, RDF, RDFS, WIKIDATA_NS, UNESCO_THESAURUS_NS, XSD, Namespace
+from ..vocab import CKG_NS, DCAT, DCT, FOAF, OWL, RDF, RDFS, SKOS, UNESCO_THESAURUS_NS, WIKIDATA_NS, XSD, Namespace
 from .canonical import canonical_quads
 from .settings import ReleaseInfo
 
@@ -192,5 +192,5 @@ def turtle(info: ReleaseInfo, stats: Statistics, files: list[ReleaseFile]) -> by
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in description(info, stats, files)]
     ordered = [q.triple for q in canonical_quads(quads)]
     prefixes = {"void": VOID.base, "dcat": DCAT.base, "dct": DCT.base, "spdx": SPDX.base, "foaf": FOAF.base,
-                "xsd": XSD.base, "owl": OWL.base, "rdfs": RDFS.base, "ckg": CKG_NS}
+                "xsd": XSD.base, "owl": OWL.base, "rdfs": RDFS.base, "skos": SKOS.base, "ckg": CKG_NS}
     return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
