@@ -228,6 +228,8 @@ def test_entity_html_for_browsers_and_errors(server):
     assert b"facilitated" in body and b'href="/id/event/almaty-2017-2005-training"' in body
     assert get(server.url + "/id/person/nobody", browser)[0] == 404
     assert get(server.url + "/id/person/lidia-varbanova", "image/png")[0] == 406
+    assert get(server.url + "/id/city/%ff%fe", browser)[0] == 404  # not UTF-8: no such IRI, not a crash
+    assert get(server.url + "/elsewhere/x", browser)[0] == 404
     status, _, body = get(server.url + "/id/city/" + quote("алматы"), "text/turtle")
     assert status == 200 and "Алматы".encode() in body
 

@@ -111,7 +111,11 @@ class Site:
     def _subject_for(self, path: str) -> ox.NamedNode | None:
         # The IRI as the client spelled it, then with percent-escapes decoded (browsers escape non-ASCII).
         relative = path.lstrip("/")
-        for candidate in dict.fromkeys((relative, unquote(relative, errors="strict"))):
+        try:
+            decoded = unquote(relative, errors="strict")
+        except UnicodeDecodeError:
+            decoded = relative  # escapes that are not UTF-8 cannot stand for IRI characters
+        for candidate in dict.fromkeys((relative, decoded)):
             try:
                 iri = ox.NamedNode(self.base_iri + candidate)
             except ValueError:
