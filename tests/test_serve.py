@@ -301,3 +301,17 @@ def test_stored_query_with_an_unknown_entity_says_so(server):
     params["p.person"] = "not a key!"
     status, _, body = get(server.url + "/sparql?" + urlencode(params), "text/html")
     assert status == 400 and "parameter &#x27;person&#x27;" in body.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?query=%00", "/sparql?format=zzz&query=ASK%7B%7D", "/sparql?query=SELECT", "/sparql?stored=nope",
+        "/sparql?stored=facilitated-events&run=1", "/id/", "/graph/", "/id/../../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd",
+        "/id/" + "x" * 5000, "/sparql?default-graph-uri=http://example.org/g&query=ASK%7B%7D", "/static/../../etc/passwd",
+    ],
+)
+def test_odd_requests_get_a_client_error_or_an_answer_never_a_crash(server, path):
+    status, _, body = get(server.url + path, "text/html")
+    assert status < 500, body[:300]
+    assert b"/etc/passwd" not in body or b"root:" not in body
