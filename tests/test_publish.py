@@ -234,6 +234,11 @@ def test_command_line_publishes_from_the_store_on_disk(tmp_path):
     assert "read back with" in result.output
     check_manifest(tmp_path / "out")
     assert (tmp_path / "out" / "id/person/lidia-varbanova.html").is_file()
+    # Without the site, the next release keeps only dumps, description and vocabulary files.
+    result = CliRunner().invoke(app, ["-C", str(PROJECT_ROOT), "--store", str(store_dir), "publish", "--out", str(tmp_path / "out"), "--no-site"])
+    assert result.exit_code == 0, result.output
+    entries = check_manifest(tmp_path / "out")
+    assert not (tmp_path / "out" / "id").exists() and not any(name.endswith(".html") for name in entries)
 
 
 def test_bad_release_date_is_refused(tmp_path):

@@ -20,6 +20,7 @@ def publish_command(
     out: Path = typer.Option(..., "--out", help="Release folder; the previous release in it is replaced only when the new one is complete."),
     release_date: Optional[str] = typer.Option(None, "--release-date", help="Issued date (YYYY-MM-DD) written into the dataset description; the only date a release carries."),
     version: Optional[str] = typer.Option(None, "--version", help="Version of the release (dcat:version)."),
+    site: bool = typer.Option(True, "--site/--no-site", help="Also write the static linked-data site (a page per entity)."),
 ) -> None:
     """Write dumps (N-Quads, TriG, JSON-LD, N-Triples, Turtle, RDF/XML, each gzipped), a VoID/DCAT
     description, the ontology, a static linked-data site and SHA256SUMS, every dump read back and checked."""
@@ -31,7 +32,7 @@ def publish_command(
     info = load_release_info(state.project, version, release_date)
     store = state.open_store(read_only=True)
     try:
-        report = publish(store, state.project, out, info, site=build_site)
+        report = publish(store, state.project, out, info, site=build_site if site else None)
     finally:
         store.close()
     for line in report.notes + report.checks:
