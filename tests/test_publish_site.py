@@ -108,6 +108,7 @@ def test_person_page_resolves_participations_to_events(tmp_path):
     row = re.search(r"<tr><td>2017-07-24</td><td>facilitated</td><td><a href=\"([^\"]+)\"[^>]*>Sub-regional training workshop", html)
     assert row and (out / "id/person" / row.group(1)).resolve() == (out / "id/event/almaty-2017-2005-training.html").resolve()
     assert "International UNESCO Consultant" in html
+    assert '<link rel="alternate" type="text/turtle" href="lidia-varbanova.ttl">' in html
     event = (out / "id/event/almaty-2017-2005-training.html").read_text(encoding="utf-8")
     assert "<svg" in event and "Lidia Varbanova" in event and "facilitator" in event
     assert "Experts from Central Asian countries met in Almaty" in event  # the source cited

@@ -170,4 +170,7 @@ def entity_page(view: GraphView, entity: ox.NamedNode, linker: Linker, *, server
         + (f"<h2>Stated in</h2><ul>{graphs}</ul>" if graphs else "")
         + f'<script type="application/ld+json">{jsonld.for_script(document or entity_jsonld(view, entity))}</script>'
     )
-    return page(label, body, linker, server=server)
+    # Linked-data clients find the other representations from the HTML too.
+    alternates = "".join(f'<link rel="alternate" type="{media}" href="{esc(linker.entity_file(entity.value, ext))}">'
+                         for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json")))
+    return page(label, body, linker, server=server, head=alternates)
