@@ -81,14 +81,20 @@ def check_local(query: str) -> None:
 
 def is_update(query: str) -> bool:
     """True when the text is a SPARQL Update rather than a query."""
+    expecting_prefix_name = False
     for token in tokens(query):
         if token.kind == "word":
             word = token.text.upper()
-            if word in ("PREFIX", "BASE"):
+            if expecting_prefix_name:
+                # The name declared by PREFIX (e.g. `ex:`) is not a keyword.
+                expecting_prefix_name = False
+                continue
+            if word == "PREFIX":
+                expecting_prefix_name = True
+                continue
+            if word == "BASE":
                 continue
             return word in _UPDATE_KEYWORDS or word == "WITH"
-        if token.kind == "iri":
-            continue
     return False
 
 
