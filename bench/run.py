@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="queries: best of this many runs")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=PHASES)
     parser.add_argument("--keep", action="store_true", help="keep the stores and dumps of the run")
+    parser.add_argument("--collect", action="store_true",
+                        help="run nothing: report the measures recorded by the last run of each size")
     args = parser.parse_args(argv)
     args.phases = [p for p in PHASES if p in args.phases]
 
@@ -136,15 +138,30 @@ def main(argv: list[str] | None = None) -> int:
 
     everything: list[dict] = []
     for events in sorted(args.events):
-        found = bench_size(events, args, log)
+        found = collect(events, args) if args.collect else bench_size(events, args, log)
         everything += found
         for measure in found:
             print(readable(measure), flush=True)
+        # Written after every size, so a run stopped during a large size keeps the smaller ones.
+        write_json(args, everything)
+    return 0
+
+
+def collect(events: int, args) -> list[dict]:
+    """The measures of an earlier run of this size, from the steps it recorded."""
+    results = args.out / f"syn-{events}-seed{args.seed}" / ".bench" / "steps.jsonl"
+    if not results.is_file():
+        raise SystemExit(f"error: {results}: no recorded steps for {events} events")
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line.strip()]
+    triples = next((line.get("triples") for line in lines if line["step"] == "dump" and line.get("triples")), None)
+    return measures(lines, events, triples)
+
+
+def write_json(args, everything: list[dict]) -> None:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     document = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                             "cpus": _cpus()}, "seed": args.seed, "measures": everything}
     args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    return 0
 
 
 def _cpus() -> int | None:
