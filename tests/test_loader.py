@@ -416,3 +416,24 @@ def test_superclass_closure_keeps_to_ckg_classes_and_survives_cycles():
     thing = iri("event", "x")
     extra = superclass_types([ox.Triple(thing, RDF.type, a), ox.Triple(thing, RDF.type, c)], closure)
     assert extra == [ox.Triple(thing, RDF.type, b)]
+
+
+def test_records_loaded_without_superclass_types_get_them_at_the_next_load(root, loaded):
+    """A store built before the loader added superclass types is brought up to date, though no file changed."""
+    store, _ = loaded
+    ontology = graph("ontology/culturekg.ttl")
+    classes = superclasses(q.triple for q in store.quads(ontology))
+    typed = [q for q in store.quads() if q.predicate == RDF.type and q.graph_name not in (ontology, META)]
+    types = {}
+    for q in typed:
+        types.setdefault((q.subject, q.graph_name), set()).add(q.object)
+    for q in typed:
+        if any(q.object in classes.get(c, ()) for c in types[(q.subject, q.graph_name)]):
+            store.oxigraph.remove(q)
+    event = iri("event", "felt-2019")
+    assert objects(store, event, RDF.type) == {CKG.Exhibition}
+    report = load(load_project(root), store)
+    assert objects(store, event, RDF.type) == {CKG.Exhibition, CKG.Event}
+    assert EV + "felt-2019.yaml" in report.changed
+    assert load(load_project(root), store).changed == []
+

@@ -146,10 +146,19 @@ class _Load:
     def _hierarchy_changed(self, ontology: SourceFile) -> bool:
         graph = self.minter.graph(ONTOLOGY_PATH)
         if self.unchanged(graph, ontology.sha256):
-            return False
+            return self._written_without_superclass_types(graph)
         if graph not in self.present:
             return True
         return superclasses(q.triple for q in self.store.quads(graph)) != self.classes
+
+    def _written_without_superclass_types(self, ontology: ox.NamedNode) -> bool:
+        """Whether the store's records were loaded by a version of the loader that did not add
+        superclass types: one instance of a subclass tells, as each graph is written whole."""
+        rows = self.store.select(_SUBCLASS_INSTANCE, {"ontology": ontology, "meta": self.minter.meta_graph}).rows
+        if not rows:
+            return False
+        subject, cls, graph = rows[0]
+        return any(not self.store.ask(_TYPED_IN, {"s": subject, "c": sup, "g": graph}) for sup in self.classes.get(cls, ()))
 
     def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
         """The reference files, then each event record as it is read: one record in memory at a time."""
@@ -210,6 +219,17 @@ class _Load:
         report.removed = sorted(path for g in gone for path in self.meta.files(g)[:1])
         report.triples_written = written
         report.entities = _entities(self.store, self.minter)
+
+
+_SUBCLASS_INSTANCE = """
+SELECT ?s ?c ?g WHERE {
+  GRAPH ?g { ?s a ?c }
+  FILTER(?g != ?ontology && ?g != ?meta)
+  GRAPH ?ontology { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super }
+  FILTER(STRSTARTS(STR(?super), "https://w3id.org/culturekg/ontology#"))
+} LIMIT 1
+"""
+_TYPED_IN = "ASK { GRAPH ?g { ?s a ?c } }"
 
 
 def _refused(problems: list[Problem]) -> RecordError:
