@@ -33,7 +33,7 @@ from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 _BATCH = 2000
 _SH = "http://www.w3.org/ns/shacl#"
 
@@ -62,7 +62,7 @@ def save_state(state: ValidationState, path: Path) -> None:
     data = {
         "version": STATE_VERSION, "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
         "engine": state.engine, "reach": state.reach, "inverse": state.inverse, "exact": state.exact,
-        "nodes": state.nodes, "fingerprints": state.fingerprints,
+        **_packed_nodes(state.nodes), "fingerprints": state.fingerprints,
         "results": [_result_to_json(r) for r in state.results],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +70,20 @@ def save_state(state: ValidationState, path: Path) -> None:
     with gzip.open(scratch, "wt", encoding="utf-8", compresslevel=5) as handle:
         json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
     scratch.replace(path)  # a reader never sees half a state
+
+
+def _packed_nodes(nodes: dict[str, tuple[list[str], list[str]]]) -> dict:
+    # Most nodes occur in several graphs (a country in every event that names it): one table of
+    # terms and lists of numbers keep the state a fraction of the size.
+    table: dict[str, int] = {}
+    number = lambda term: table.setdefault(term, len(table))  # noqa: E731
+    graphs = {g: ([number(t) for t in s], [number(t) for t in o]) for g, (s, o) in nodes.items()}
+    return {"terms": list(table), "graphs": graphs}
+
+
+def _unpacked_nodes(data: dict) -> dict[str, tuple[list[str], list[str]]]:
+    terms = data["terms"]
+    return {g: ([terms[i] for i in s], [terms[i] for i in o]) for g, (s, o) in data["graphs"].items()}
 
 
 def load_state(path: Path) -> ValidationState | None:
@@ -82,11 +96,11 @@ def load_state(path: Path) -> ValidationState | None:
         return ValidationState(
             shapes_sha256=data["shapes_sha256"], base_iri=data["base_iri"], engine=data["engine"],
             results=_results_from_json(data["results"]),
-            nodes={g: (list(s), list(o)) for g, (s, o) in data["nodes"].items()},
+            nodes=_unpacked_nodes(data),
             reach=int(data["reach"]), inverse=bool(data["inverse"]), exact=bool(data["exact"]),
             fingerprints=dict(data["fingerprints"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
         return None
 
 
