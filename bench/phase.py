@@ -40,11 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--load-limit", type=float, default=3600.0)
+    parser.add_argument("--rdflib-max-quads", type=int, default=3_000_000)
+    parser.add_argument("--no-release", dest="release", action="store_false")
     parser.add_argument("--name", help="the stored query a *-query-one phase runs")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     context = Context(args.project.resolve(), args.work.resolve(), Recorder(args.results, args.phase), args.timeout, args.repeat,
-                      args.name, args.load_limit)
+                      args.name, args.load_limit, args.rdflib_max_quads,
+                      args.release)
     PHASES[args.phase](context)
     return 0
 

@@ -48,7 +48,9 @@ def project_for(out: Path, events: int, seed: int, reference: Path, log) -> tupl
 def run_phase(phase: str, folder: Path, work: Path, results: Path, args, log) -> None:
     command = [sys.executable, str(BENCH / "phase.py"), phase, "--project", str(folder), "--work", str(work),
                "--results", str(results), "--timeout", str(args.timeout), "--repeat", str(args.repeat),
-               "--load-limit", str(args.load_limit)]
+               "--load-limit", str(args.load_limit), "--rdflib-max-quads", str(args.rdflib_max_quads)]
+    if not args.release:
+        command.append("--no-release")
     started = time.perf_counter()
     try:
         done = subprocess.run(command, timeout=args.phase_limit, capture_output=True, text=True)
@@ -124,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="limit for one baseline step (rdflib, pySHACL)")
     parser.add_argument("--load-limit", type=float, default=3600.0,
                         help="limit for rdflib parsing the dump and for pySHACL (default 3600 s)")
+    parser.add_argument("--rdflib-max-quads", type=int, default=3_000_000,
+                        help="do not build rdflib's in-memory Dataset above this many quads (memory)")
+    parser.add_argument("--no-release", dest="release", action="store_false",
+                        help="publish: time the dumps only, not a whole release")
     parser.add_argument("--phase-limit", type=float, default=14400.0, help="hard limit for one phase's process")
     parser.add_argument("--repeat", type=int, default=3, help="queries: best of this many runs")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=PHASES)

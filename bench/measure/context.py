@@ -21,6 +21,8 @@ class Context:
     repeat: int            # queries: best of this many runs
     name: str | None = None  # the one query a *-query phase runs
     load_limit: float = 3600.0  # limit for the long baselines that must still run: rdflib parse, pySHACL
+    rdflib_max_quads: int = 3_000_000  # above this, rdflib's in-memory Dataset is not attempted
+    release: bool = True   # publish: also time a whole release
 
     @property
     def culturekg_store(self) -> Path:
@@ -68,7 +70,7 @@ class Context:
         command = [sys.executable, str(Path(__file__).resolve().parent.parent / "phase.py"), phase,
                    "--project", str(self.project), "--work", str(self.work), "--results", str(self.recorder.results),
                    "--timeout", str(self.timeout), "--repeat", str(self.repeat), "--name", name,
-                   "--load-limit", str(self.load_limit)]
+                   "--load-limit", str(self.load_limit), "--rdflib-max-quads", str(self.rdflib_max_quads)]
         try:
             done = subprocess.run(command, timeout=self.timeout, capture_output=True, text=True)
         except subprocess.TimeoutExpired:

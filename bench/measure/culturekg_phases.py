@@ -176,7 +176,8 @@ def publish(ctx: Context) -> None:
             timing.facts["bytes"] = size
     ctx.recorder.write("publish:all-dumps", "culturekg", total, note="canonical snapshot + every format")
     del snapshot
-    _release(ctx, project, store)
+    if ctx.release:
+        _release(ctx, project, store)
 
 
 def _release(ctx: Context, project, store) -> None:

@@ -84,7 +84,7 @@ def readable(measure: dict) -> str:
         if engine is None:
             return ""
         time = f"{seconds:9.3f} s" if seconds is not None else "        —  "
-        memory = f" {rss:7.0f} MB" if rss is not None else ""
+        memory = f" {rss:7.0f} MB" if rss is not None and seconds is not None else ""
         return f"{engine:>22} {time}{memory}" + (f" ({note})" if seconds is None and note else "")
 
     ours = side(measure["engine"], measure["seconds"], measure["peak_rss_mb"], measure.get("note"))
