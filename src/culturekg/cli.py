@@ -7,18 +7,33 @@ ontology is inconsistent (reason) or a `*-violation` query returned rows; 2 bad 
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from . import commands
 from .errors import CultureKGError
 from .project import load_project
 from .state import AppState
 
+class _Commands(TyperGroup):
+    """Every command reports a user-facing error as one line and its exit status, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CultureKGError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            # Errors that are not bad input (an endpoint down) carry their own status, 3.
+            ctx.exit(getattr(exc, "exit_code", 2))
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Build, check, query and publish the culturekg knowledge graph.",
     no_args_is_help=True,
     add_completion=False,
@@ -40,6 +55,10 @@ commands.register_all(app)
 
 
 def main() -> None:
+    # A reader that stops early (`culturekg build | head`) ends us the Unix way (SIGPIPE), not with
+    # an exit status that scripts would read as "violations".
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app()
     except CultureKGError as exc:

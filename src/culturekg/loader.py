@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .errors import Problem, RecordError
+from .errors import ConfigError, Problem, RecordError
 from .iris import Minter
 from .mapping import Mapper, build_index
 from .mapping.context import Entry
@@ -85,6 +85,7 @@ class _Load:
         self.minter = Minter(project.base_iri)
         self.meta = StoredMeta.read(store, self.minter.meta_graph)
         self.present = store.named_graphs()
+        _refuse_foreign_graphs(self.present, self.minter, project)
         self.report = LoadReport()
         # Graphs this load (re)writes, with where they come from.
         self.sources: dict[ox.NamedNode, GraphSource] = {}
@@ -259,3 +260,15 @@ def _curie(iri: str) -> str:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
+
+
+def _refuse_foreign_graphs(present: set[ox.NamedNode], minter: Minter, project: Project) -> None:
+    """A store built under another base IRI would end up holding the graph twice, under two names."""
+    ours = minter.graph("").value
+    foreign = sorted(g.value for g in present if not g.value.startswith(ours))
+    if foreign:
+        other = foreign[0].split("graph/", 1)[0] if "graph/" in foreign[0] else foreign[0]
+        raise ConfigError(
+            f"the store holds {len(foreign)} graph(s) not under the base IRI {project.base_iri} "
+            f"(e.g. {foreign[0]}, base {other}); build into a fresh store (--store DIR) or remove the old one"
+        )

@@ -43,9 +43,14 @@ class Project:
         return own if (own / "culturekg.ttl").is_file() else _shipped("ontology")
 
     @property
-    def queries_dir(self) -> Path:
+    def queries_dirs(self) -> tuple[Path, ...]:
+        """The shipped catalogue, then the project's own `queries/`: a project adds questions (and may
+        replace one by giving it the same name) without losing the shipped data checks."""
+        shipped = _shipped("queries")
         own = self.root / "queries"
-        return own if own.is_dir() and any(own.glob("*.rq")) else _shipped("queries")
+        if own.is_dir() and own.resolve() != shipped.resolve():
+            return (shipped, own)
+        return (shipped,)
 
     @property
     def ontology_file(self) -> Path:
@@ -58,6 +63,10 @@ class Project:
     @property
     def default_store_path(self) -> Path:
         return self.store_path or (self.root / ".culturekg" / "store")
+
+
+# Top-level keys of culturekg.toml; `[publish]` is read (and checked) by culturekg.publish.settings.
+_SETTINGS = frozenset({"base_iri", "store", "publish"})
 
 
 def shipped_ontology_file() -> Path:
@@ -76,6 +85,14 @@ def load_project(root: Path | None = None, base_iri: str | None = None) -> Proje
             settings = tomllib.loads(config.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{config}: {exc}") from exc
+    unknown = sorted(set(settings) - _SETTINGS)
+    if unknown:
+        import difflib
+
+        hints = [difflib.get_close_matches(key, _SETTINGS, n=1) for key in unknown]
+        named = ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in zip(unknown, hints))
+        # A misspelt key would silently fall back to a default: a different store or base IRI.
+        raise ConfigError(f"{config}: unknown setting {named}; known: {', '.join(sorted(_SETTINGS))}")
     base = base_iri or os.environ.get("CULTUREKG_BASE_IRI") or settings.get("base_iri") or DEFAULT_BASE_IRI
     if not (base.startswith("http://") or base.startswith("https://")) or not base.endswith("/"):
         raise ConfigError(f"base IRI {base!r}: must be an http(s) IRI ending in '/'")

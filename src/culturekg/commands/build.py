@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..errors import RecordError
+from ..errors import ConfigError, RecordError
 from ..loader import LoadReport, load
 from ..stats import GraphStats, graph_stats
 from ..validate import count_violations, state_path, validate_store
@@ -63,6 +62,8 @@ def build(
     """
     state = ctx.obj
     console = Console(stderr=True)
+    if not state.project.data_dir.is_dir():
+        raise ConfigError(f"{state.project.data_dir}: no data/ folder here; run build in a project folder or pass -C DIR")
     store = state.open_store()
     try:
         try:

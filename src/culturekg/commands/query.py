@@ -6,7 +6,6 @@ from typing import List, Optional
 
 import typer
 
-from ..errors import ConfigError
 from ..iris import Minter
 from ..queries.catalogue import find, get
 from ..queries.formats import FORMATS, render
@@ -21,9 +20,6 @@ ENDPOINT_HELP = "Run on this SPARQL endpoint instead of the local store (credent
 def _open_store(state: AppState, endpoint: str | None = None) -> GraphStore:
     if endpoint:
         return endpoint_store(state, endpoint)
-    # A missing store is the usual first-run mistake; the engine's own message would not say what to do.
-    if not state.resolved_store_path.is_dir():
-        raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
     return state.open_store(read_only=True)
 
 
@@ -35,7 +31,7 @@ def register(app: typer.Typer) -> None:
     def list_queries(ctx: typer.Context) -> None:
         """Name, title and parameters of every stored query."""
         state: AppState = ctx.obj
-        for query in find(state.project.queries_dir).values():
+        for query in find(state.project.queries_dirs).values():
             params = " ".join(p.name if p.required else f"[{p.name}={p.default}]" for p in query.params)
             typer.echo(f"{query.name}\t{query.title}" + (f"\t{params}" if params else ""))
 
@@ -43,7 +39,7 @@ def register(app: typer.Typer) -> None:
     def show(ctx: typer.Context, name: str = typer.Argument(..., help="Query name (file name without .rq).")) -> None:
         """The question a query answers, its parameters and its SPARQL text."""
         state: AppState = ctx.obj
-        query = get(state.project.queries_dir, name)
+        query = get(state.project.queries_dirs, name)
         typer.echo(f"{query.name}: {query.title}\n{query.question}\nkeywords: {', '.join(query.keywords)}")
         for p in query.params:
             default = "required" if p.required else f"default {p.default}"
@@ -63,7 +59,7 @@ def register(app: typer.Typer) -> None:
         state: AppState = ctx.obj
         if fmt not in FORMATS:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
-        query = get(state.project.queries_dir, name)
+        query = get(state.project.queries_dirs, name)
         values = parse_assignments(param)
         store = _open_store(state, endpoint)
         try:
@@ -79,7 +75,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run every *-violation query; exit status 1 when any returns rows."""
         state: AppState = ctx.obj
-        checks = [q for q in find(state.project.queries_dir).values() if q.is_violation]
+        checks = [q for q in find(state.project.queries_dirs).values() if q.is_violation]
         store = _open_store(state, endpoint)
         failed = 0
         try:

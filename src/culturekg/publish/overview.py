@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,8 +63,9 @@ def events_page(view: GraphView, linker: Linker, *, server: bool = False) -> str
     return page("Events", f"<h1>Events</h1><table><tr><th>start</th><th>event</th></tr>{rows}</table>", linker, server=server)
 
 
-def stored_queries(queries_dir: Path) -> list[StoredQuery]:
-    return sorted(find(queries_dir).values(), key=lambda q: q.name) if queries_dir.is_dir() else []
+def stored_queries(queries_dirs: Sequence[Path]) -> list[StoredQuery]:
+    present = [d for d in queries_dirs if d.is_dir()]
+    return sorted(find(present).values(), key=lambda q: q.name) if present else []
 
 
 def queries_page(queries: list[StoredQuery], linker: Linker, *, server: bool = False) -> str:

@@ -35,7 +35,7 @@ def build_site(staging: Staging, quads: list[ox.Quad], project: Project, info: R
     staging.write("index.html", overview_page(view, info, Linker(project.base_iri, "index.html")).encode("utf-8"))
     staging.write("events.html", events_page(view, Linker(project.base_iri, "events.html")).encode("utf-8"))
     staging.write("ontology/index.html", ontology_page(ontology, project.base_iri, Linker(project.base_iri, "ontology/index.html")).encode("utf-8"))
-    staging.write("queries/index.html", queries_page(stored_queries(project.queries_dir), Linker(project.base_iri, "queries/index.html")).encode("utf-8"))
+    staging.write("queries/index.html", queries_page(stored_queries(project.queries_dirs), Linker(project.base_iri, "queries/index.html")).encode("utf-8"))
     for entity in view.page_subjects():
         stem = page_stem(entity.value, project.base_iri)
         linker = Linker(project.base_iri, f"{stem}.html")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Problem, RecordError, relpath
@@ -70,29 +71,34 @@ class StoredQuery:
         return next((p for p in self.params if p.name == name), None)
 
 
-def find(queries_dir: Path) -> dict[str, StoredQuery]:
-    """Every stored query in the folder, by name; all problems in all files are reported together."""
-    if not queries_dir.is_dir():
-        raise RecordError([Problem(str(queries_dir), "queries folder does not exist")])
+def find(queries_dirs: Path | Sequence[Path]) -> dict[str, StoredQuery]:
+    """Every stored query in the folders, by name (a later folder's query replaces an earlier one of the
+    same name); all problems in all files are reported together."""
+    folders = [queries_dirs] if isinstance(queries_dirs, Path) else list(queries_dirs)
     catalogue: dict[str, StoredQuery] = {}
     problems: list[Problem] = []
-    for path in sorted(queries_dir.glob("*.rq")):
-        try:
-            query = load(path, queries_dir.parent)
-        except RecordError as exc:
-            problems.extend(exc.problems)
+    for queries_dir in folders:
+        if not queries_dir.is_dir():
+            problems.append(Problem(str(queries_dir), "queries folder does not exist"))
             continue
-        catalogue[query.name] = query
+        for path in sorted(queries_dir.glob("*.rq")):
+            try:
+                query = load(path, queries_dir.parent)
+            except RecordError as exc:
+                problems.extend(exc.problems)
+                continue
+            catalogue[query.name] = query
     if problems:
         raise RecordError(problems)
     return catalogue
 
 
-def get(queries_dir: Path, name: str) -> StoredQuery:
-    catalogue = find(queries_dir)
+def get(queries_dirs: Path | Sequence[Path], name: str) -> StoredQuery:
+    catalogue = find(queries_dirs)
     if name not in catalogue:
         hint = did_you_mean(name, catalogue)
-        raise RecordError([Problem(str(queries_dir), f"no stored query named {name!r}{hint}")])
+        where = queries_dirs if isinstance(queries_dirs, Path) else ", ".join(str(d) for d in queries_dirs)
+        raise RecordError([Problem(str(where), f"no stored query named {name!r}{hint}")])
     return catalogue[name]
 
 

@@ -71,7 +71,7 @@ class Site:
         ontology = load_ontology(project.ontology_file)
         self.ontology = ontology
         self.view = GraphView(self.store, project.base_iri, term_labels(ontology))
-        self.queries = {q.name: q for q in stored_queries(project.queries_dir)}
+        self.queries = {q.name: q for q in stored_queries(project.queries_dirs)}
         self.local_graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
         self.minter = Minter(project.base_iri)
         self.pool = WorkerPool(store_path, size=workers, timeout=timeout)

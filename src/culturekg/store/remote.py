@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import ASK, CONSTRUCT, INSERT, JSON, N3, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from ..errors import ConfigError
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
 from ..sparql import QueryRefused, bind, check_local, is_update
@@ -50,9 +51,10 @@ class RemoteStore:
         """`row_limit` is the most rows the endpoint returns (Virtuoso's ResultSetMaxRows), when known."""
         for url in (query_url, update_url, gsp_url):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise EndpointError(f"{url}: not an http(s) URL")
+                # Bad options are the user's input (exit 2), not a server that failed (exit 3).
+                raise ConfigError(f"{url}: not an http(s) URL")
         if timeout <= 0:
-            raise EndpointError(f"timeout {timeout}: must be a positive number of seconds")
+            raise ConfigError(f"timeout {timeout}: must be a positive number of seconds")
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
