@@ -6,7 +6,7 @@ pyoxigraph writes N-Triples, N-Quads, Turtle, TriG and RDF/XML (fast); JSON-LD c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -83,10 +83,16 @@ def serialize(fmt: DumpFormat, snapshot: Snapshot, base_iri: str) -> bytes:
         return snapshot.ntriples
     if fmt.rdf_format == ox.RdfFormat.TRIG:
         return ox.serialize(snapshot.quads, format=fmt.rdf_format, prefixes=prefixes(base_iri))
-    data = ox.serialize(snapshot.triples(), format=fmt.rdf_format, prefixes=prefixes(base_iri))
     if fmt.rdf_format == ox.RdfFormat.RDF_XML:
-        check_xml(snapshot.triples())
-        # pyoxigraph writes a carriage return as it is, and XML readers turn "\r\n" into "\n": a
-        # character reference keeps it. Literals are element text, the only place a CR can be.
-        data = data.replace(b"\r", b"&#13;")
-    return data
+        return rdf_xml(snapshot.triples, base_iri)
+    return ox.serialize(snapshot.triples(), format=fmt.rdf_format, prefixes=prefixes(base_iri))
+
+
+def rdf_xml(triples: Callable[[], Iterable[ox.Triple]], base_iri: str) -> bytes:
+    """RDF/XML of the triples `triples()` gives (called twice: a large graph is read again, not held);
+    UnrepresentableTerm when XML 1.0 cannot carry them. The release and the server both write it so."""
+    check_xml(triples())
+    data = ox.serialize(triples(), format=ox.RdfFormat.RDF_XML, prefixes=prefixes(base_iri))
+    # pyoxigraph writes a carriage return as it is, and XML readers turn "\r\n" into "\n": a
+    # character reference keeps it. Literals are element text, the only place a CR can be.
+    return data.replace(b"\r", b"&#13;")
