@@ -22,6 +22,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "small.trig"
 PROJECT_ROOT = Path(__file__).resolve().parent / "fixtures" / "publish" / "project"
 BASE = "https://w3id.org/culturekg/"
 UNICODE_IRI = BASE + "id/city/\u0430\u043b\u043c\u0430\u0442\u044b"
+CR_TEXT = "first line\r\nsecond line"  # RDF/XML readers turn a raw CR LF into LF
 FACILITATORS = """
 PREFIX ckg: <https://w3id.org/culturekg/ontology#>
 PREFIX ckgr: <https://w3id.org/culturekg/ontology/role/>
@@ -42,6 +43,8 @@ def store_path(tmp_path_factory) -> Path:
     store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(BASE + "graph/ontology/culturekg.ttl"))
     store.add(ox.Quad(ox.NamedNode(UNICODE_IRI), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
                       ox.Literal("Алматы", language="kk"), ox.NamedNode(BASE + "graph/data/reference/cities.csv")))
+    store.add(ox.Quad(ox.NamedNode(UNICODE_IRI), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                      ox.Literal(CR_TEXT), ox.NamedNode(BASE + "graph/data/reference/cities.csv")))
     store.flush()
     del store
     return path
@@ -189,7 +192,7 @@ def test_describe_in_n_triples(server):
 
 
 def test_pages_forbid_scripts(server):
-    _, _, body = get(server.url + "/id/person/lidia-varbanova", "text/html")
+    _, _, body = get(server.url + "/culturekg/id/person/lidia-varbanova", "text/html")
     assert b"script-src 'none'" in body
 
 
@@ -213,7 +216,7 @@ def test_sparql_query_body_and_jsonld_construct(server):
     ],
 )
 def test_entity_iris_dereference_by_accept(server, accept, media, rdf_format):
-    status, headers, body = get(server.url + "/id/person/lidia-varbanova", accept)
+    status, headers, body = get(server.url + "/culturekg/id/person/lidia-varbanova", accept)
     assert status == 200 and headers["Content-Type"].startswith(media) and headers["Vary"] == "Accept"
     triples = {q.triple for q in ox.parse(body, format=rdf_format)}
     person = ox.NamedNode(BASE + "id/person/lidia-varbanova")
@@ -223,14 +226,14 @@ def test_entity_iris_dereference_by_accept(server, accept, media, rdf_format):
 
 def test_entity_html_for_browsers_and_errors(server):
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    status, headers, body = get(server.url + "/id/person/lidia-varbanova", browser)
+    status, headers, body = get(server.url + "/culturekg/id/person/lidia-varbanova", browser)
     assert status == 200 and headers["Content-Type"].startswith("text/html") and headers["Vary"] == "Accept"
-    assert b"facilitated" in body and b'href="/id/event/almaty-2017-2005-training"' in body
-    assert get(server.url + "/id/person/nobody", browser)[0] == 404
-    assert get(server.url + "/id/person/lidia-varbanova", "image/png")[0] == 406
-    assert get(server.url + "/id/city/%ff%fe", browser)[0] == 404  # not UTF-8: no such IRI, not a crash
-    assert get(server.url + "/elsewhere/x", browser)[0] == 404
-    status, _, body = get(server.url + "/id/city/" + quote("алматы"), "text/turtle")
+    assert b"facilitated" in body and b'href="/culturekg/id/event/almaty-2017-2005-training"' in body
+    assert get(server.url + "/culturekg/id/person/nobody", browser)[0] == 404
+    assert get(server.url + "/culturekg/id/person/lidia-varbanova", "image/png")[0] == 406
+    assert get(server.url + "/culturekg/id/city/%ff%fe", browser)[0] == 404  # not UTF-8: no such IRI, not a crash
+    assert get(server.url + "/culturekg/elsewhere/x", browser)[0] == 404
+    status, _, body = get(server.url + "/culturekg/id/city/" + quote("алматы"), "text/turtle")
     assert status == 200 and "Алматы".encode() in body
 
 
@@ -264,8 +267,9 @@ def test_serve_command_listens_on_loopback_and_answers(store_path):
     try:
         line = process.stdout.readline()
         assert "at http://127.0.0.1:" in line, line + process.stderr.read()
-        url = line.split(" at ", 1)[1].split("/ ", 1)[0]
-        status, headers, body = get(url + "/id/country/KZ", "text/turtle")
+        site_url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        assert site_url.endswith("/culturekg/")  # the path of the base IRI
+        status, headers, body = get(site_url + "id/country/KZ", "text/turtle")
         assert status == 200 and b"KAZ" in body
     finally:
         process.terminate()
@@ -308,10 +312,112 @@ def test_stored_query_with_an_unknown_entity_says_so(server):
     [
         "/sparql?query=%00", "/sparql?format=zzz&query=ASK%7B%7D", "/sparql?query=SELECT", "/sparql?stored=nope",
         "/sparql?stored=facilitated-events&run=1", "/id/", "/graph/", "/id/../../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd",
-        "/id/" + "x" * 5000, "/sparql?default-graph-uri=http://example.org/g&query=ASK%7B%7D", "/static/../../etc/passwd",
+        "/id/" + "x" * 5000, "/culturekg/id/../../etc/passwd", "/culturekg/id/%2e%2e/x", "/culturekg/id/x?format=%00", "/sparql?default-graph-uri=http://example.org/g&query=ASK%7B%7D", "/static/../../etc/passwd",
     ],
 )
 def test_odd_requests_get_a_client_error_or_an_answer_never_a_crash(server, path):
     status, _, body = get(server.url + path, "text/html")
     assert status < 500, body[:300]
     assert b"/etc/passwd" not in body or b"root:" not in body
+
+
+def rdf_xml_triples(body: bytes) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(body, format=ox.RdfFormat.RDF_XML)}
+
+
+@pytest.mark.parametrize("how", [{"accept": "application/rdf+xml"}, {"query": "?format=rdf", "accept": "text/html"}])
+def test_entity_in_rdf_xml_as_publish_writes_it(server, how):
+    url = server.url + "/culturekg/id/city/" + quote("алматы") + how.get("query", "")
+    status, headers, body = get(url, how["accept"])
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml") and headers["Vary"] == "Accept"
+    triples = rdf_xml_triples(body)
+    turtle = {q.triple for q in ox.parse(get(server.url + "/culturekg/id/city/" + quote("алматы"), "text/turtle")[2],
+                                         format=ox.RdfFormat.TURTLE)}
+    assert triples == turtle and len(triples) >= 2
+    assert ox.Literal(CR_TEXT) in {t.object for t in triples}  # the carriage return survives
+
+
+def test_construct_in_rdf_xml(server):
+    query = f"CONSTRUCT WHERE {{ <{UNICODE_IRI}> ?p ?o }}"
+    status, headers, body = get(server.url + "/sparql?" + urlencode({"query": query}), "application/rdf+xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    assert ox.Triple(ox.NamedNode(UNICODE_IRI), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                     ox.Literal(CR_TEXT)) in rdf_xml_triples(body)
+    # SPARQLWrapper's "xml" means RDF/XML for a CONSTRUCT and results XML for a SELECT.
+    status, headers, _ = get(server.url + "/sparql?" + urlencode({"query": query, "format": "xml"}))
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    status, headers, _ = get(server.url + "/sparql?" + urlencode({"query": FACILITATORS, "format": "xml"}))
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+xml")
+
+
+@pytest.mark.parametrize("path, names", [
+    ("/culturekg/id/person/lidia-varbanova?format=xyz", b"html, json, json-ld, jsonld, n3, nt, ntriples, rdf, rdf+xml, rdfxml, ttl, turtle, xml"),
+    ("/sparql?format=xyz&query=ASK%7B%7D", b"html, json, xml"),
+])
+def test_unknown_format_is_a_client_error_naming_the_formats(server, path, names):
+    status, _, body = get(server.url + path, "text/html")
+    assert status == 400
+    assert body.startswith(b"unknown format 'xyz'; ") and names in body
+
+
+def test_a_known_format_this_answer_cannot_take_is_refused(server):
+    status, _, body = get(server.url + "/culturekg/id/person/lidia-varbanova?format=csv", "text/html")
+    assert status == 406 and b"text/turtle" in body
+    status, _, body = get(server.url + "/sparql?" + urlencode({"query": "ASK {}", "format": "csv"}))
+    assert status == 406 and b"ASK answer is available as" in body
+
+
+KG_BASE = "https://example.org/kg/"
+
+
+@pytest.fixture(scope="module")
+def kg_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("kg") / "store"
+    store = ox.Store(str(path))
+    country = ox.NamedNode(KG_BASE + "id/country/KG")
+    graph = ox.NamedNode(KG_BASE + "graph/data/reference/countries.csv")
+    store.add(ox.Quad(country, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode("https://w3id.org/culturekg/ontology#Country"), graph))
+    store.add(ox.Quad(country, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Kyrgyzstan"), graph))
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture(scope="module")
+def kg_server(kg_store):
+    running = Server(Site(load_project(PROJECT_ROOT, base_iri=KG_BASE), kg_store, timeout=10.0, workers=1), port=0).start()
+    yield running
+    running.stop()
+
+
+def test_paths_follow_the_path_of_the_base_iri(kg_server):
+    status, _, body = get(kg_server.url + "/kg/id/country/KG", "text/turtle")
+    assert status == 200 and b"Kyrgyzstan" in body
+    status, _, body = get(kg_server.url + "/id/country/KG", "text/turtle")
+    assert status == 404 and b"under /kg/" in body
+    status, _, page = get(kg_server.url + "/", "text/html")  # urllib follows the redirect to /kg/
+    assert status == 200 and b'href="/kg/ontology/index.html"' in page and b'href="/kg/static/style.css"' in page
+    status, _, body = get(kg_server.url + "/kg/static/style.css", "text/css")
+    assert status == 200 and b"font-family" in body
+    for endpoint_path in ("/sparql", "/kg/sparql"):
+        status, _, body = get(kg_server.url + endpoint_path + "?" + urlencode({"query": f"ASK {{ <{KG_BASE}id/country/KG> ?p ?o }}"}),
+                              "application/sparql-results+json")
+        assert status == 200 and json.loads(body)["boolean"] is True, endpoint_path
+    status, _, page = get(kg_server.url + "/kg/sparql", "text/html")
+    assert status == 200 and b'action="/kg/sparql"' in page
+    status, _, page = get(kg_server.url + "/kg/id/country/KG", "text/html")
+    assert status == 200 and b'href="/kg/id/country/KG?format=ttl"' in page
+
+
+def test_root_can_be_set_for_a_proxy_that_removes_the_path(kg_store):
+    running = Server(Site(load_project(PROJECT_ROOT, base_iri=KG_BASE), kg_store, workers=1, root="/"), port=0).start()
+    try:
+        status, _, body = get(running.url + "/id/country/KG", "text/turtle")
+        assert status == 200 and b"Kyrgyzstan" in body
+    finally:
+        running.stop()
+    from culturekg.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--root 'kg'"):
+        Site(load_project(PROJECT_ROOT, base_iri=KG_BASE), kg_store, workers=1, root="kg")

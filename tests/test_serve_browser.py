@@ -124,7 +124,7 @@ def test_stored_query_from_the_query_page(server, browser):
     assert rows[0][2] == "2017-07-24xsd:date"  # the literal and its datatype tag
     # The event IRI in the answer links to its page.
     browser.submit("document.querySelector('#results a').click()")
-    assert browser.js("location.pathname") == "/id/event/almaty-2017-2005-training"
+    assert browser.js("location.pathname") == "/culturekg/id/event/almaty-2017-2005-training"
     assert browser.js("document.querySelector('h1').innerText") == "Sub-regional training workshop on the 2005 Convention"
     assert browser.js("document.querySelectorAll('svg rect').length") >= 4  # the who-took-part diagram
 

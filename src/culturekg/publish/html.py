@@ -42,14 +42,16 @@ def safe_external(iri: str) -> bool:
 
 @dataclass
 class Linker:
-    """hrefs from one page. `current` is the page's file (static site) or None (server: absolute paths)."""
+    """hrefs from one page. `current` is the page's file (static site) or None (server: absolute paths
+    under `root`, the path the server serves the base IRI at)."""
 
     base_iri: str
     current: str | None = None
+    root: str = "/"
 
     def site(self, relative: str) -> str:
         if self.current is None:
-            return "/" + relative
+            return self.root + relative
         return relative_href(self.current, relative)
 
     def entity_file(self, iri: str, extension: str) -> str | None:
@@ -59,7 +61,7 @@ class Linker:
         if self.current is None:
             path = iri[len(self.base_iri):]
             # The server maps the IRI's own path; non-ASCII and reserved characters are percent-encoded.
-            href = "/" + quote(path, safe="/-._~!$&'()*+,;=:@%")
+            href = self.root + quote(path, safe="/-._~!$&'()*+,;=:@%")
             return href if extension == "html" else f"{href}?format={extension}"
         return relative_href(self.current, f"{stem}.{extension}")
 

@@ -1,4 +1,10 @@
-"""The HTTP side of `culturekg serve`: routes, the SPARQL 1.1 Protocol, entity dereferencing."""
+"""The HTTP side of `culturekg serve`: routes, the SPARQL 1.1 Protocol, entity dereferencing.
+
+The pages and entity IRIs are served at the path of the base IRI (`root`): with base
+`https://example.org/kg/`, `https://example.org/kg/id/country/KG` is `/kg/id/country/KG` here, so a
+reverse proxy can pass paths through unchanged. The endpoint answers at `/sparql` as well as
+`{root}sparql`. Each request is answered from the newest finished build (see freshness.py).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ from ..iris import Minter
 from ..project import Project
 from ..publish import jsonld
 from ..publish.docs import load_ontology, ontology_page, term_labels
+from ..publish.dumps import rdf_xml
 from ..publish.html import STYLE, Linker
+from ..publish.limits import UnrepresentableTerm
 from ..publish.overview import events_page, overview_page, queries_page, stored_queries
 from ..publish.pages import entity_jsonld, entity_page, entity_turtle
 from ..publish.paths import PAGE_ROOTS
@@ -25,21 +33,17 @@ from ..publish.view import GraphView
 from ..queries.params import ENTITY_KINDS
 from ..queries.runner import QueryParamError, bindings_for
 from ..sparql import QueryRefused, bind
+from .freshness import Freshness
 from .guard import UpdateRefused, check_graphs, check_query
-from .negotiate import choose
+from .negotiate import UnknownFormat, choose, named
 from .querypage import downloads, query_page, select_table, triples_table
 from .worker import Job, QueryTimeout, WorkerPool
 
 _MAX_BODY = 1 << 20
-_FORMAT_NAMES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "nt": "application/n-triples",
-    "jsonld": "application/ld+json", "html": "text/html", "turtle": "text/turtle", "ntriples": "application/n-triples",
-}
 _SELECT_OFFERS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values", "application/json", "text/html")
 _ASK_OFFERS = ("application/sparql-results+json", "application/sparql-results+xml", "application/json", "text/html")
-_GRAPH_OFFERS = ("text/turtle", "application/n-triples", "application/ld+json", "text/html")
-_ENTITY_OFFERS = ("text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/xhtml+xml")
+_GRAPH_OFFERS = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "text/html")
+_ENTITY_OFFERS = ("text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml", "application/xhtml+xml")
 
 
 @dataclass
@@ -48,155 +52,218 @@ class Reply:
     media_type: str
     body: bytes
     vary: bool = False
+    location: str | None = None
 
 
-def _text(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+def _text(status: int, message: str, vary: bool = False) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), vary)
 
 
 def _html(status: int, text: str, vary: bool = False) -> Reply:
     return Reply(status, "text/html; charset=utf-8", text.encode("utf-8"), vary)
 
 
-class Site:
-    """Everything the handlers share: the read-only store, the page renderer, the query workers."""
+def root_of(base_iri: str) -> str:
+    """The path the base IRI names ('/kg/' for https://example.org/kg/), up to its last '/'."""
+    path = urlsplit(base_iri).path
+    return path[: path.rfind("/") + 1] or "/"
 
-    def __init__(self, project: Project, store_path: Path, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2) -> None:
-        if not store_path.is_dir():
-            raise ConfigError(f"{store_path}: no store here; run `culturekg build` first or pass --store")
-        self.project = project
-        self.base_iri = project.base_iri
-        self.store = ox.Store.read_only(str(store_path))
-        self.max_rows = max_rows
-        ontology = load_ontology(project.ontology_file)
-        self.ontology = ontology
-        self.view = GraphView(self.store, project.base_iri, term_labels(ontology))
-        self.queries = {q.name: q for q in stored_queries(project.queries_dirs)}
+
+class Opened:
+    """One opening of the read-only store and what is derived from it: labels, graph names, pages."""
+
+    def __init__(self, site: "Site", generation: int) -> None:
+        self.site = site
+        self.generation = generation
+        self.store = ox.Store.read_only(str(site.store_path))
+        self.view = GraphView(self.store, site.base_iri, term_labels(site.ontology))
         self.local_graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
-        self.minter = Minter(project.base_iri)
-        self.pool = WorkerPool(store_path, size=workers, timeout=timeout)
 
     @cached_property
     def static_pages(self) -> dict[str, Reply]:
-        linker = Linker(self.base_iri)
-        info = load_release_info(self.project, None, None)
+        site, linker = self.site, self.site.linker
+        info = load_release_info(site.project, None, None)
         return {
-            "/": _html(200, overview_page(self.view, info, linker, server=True)),
-            "/events.html": _html(200, events_page(self.view, linker, server=True)),
-            "/ontology/index.html": _html(200, ontology_page(self.ontology, self.base_iri, linker, server=True)),
-            "/queries/index.html": _html(200, queries_page(list(self.queries.values()), linker, server=True)),
-            "/static/style.css": Reply(200, "text/css; charset=utf-8", STYLE.encode("utf-8")),
+            "": _html(200, overview_page(self.view, info, linker, server=True)),
+            "events.html": _html(200, events_page(self.view, linker, server=True)),
+            "ontology/index.html": _html(200, ontology_page(site.ontology, site.base_iri, linker, server=True)),
+            "queries/index.html": _html(200, queries_page(list(site.queries.values()), linker, server=True)),
+            "static/style.css": Reply(200, "text/css; charset=utf-8", STYLE.encode("utf-8")),
         }
+
+
+class Site:
+    """Everything the handlers share: the read-only store (reopened after a build), the page renderer,
+    the query workers. `root` is the request path of the base IRI; by default the base IRI's own path."""
+
+    def __init__(self, project: Project, store_path: Path, *, timeout: float = 10.0, max_rows: int = 10_000,
+                 workers: int = 2, root: str | None = None) -> None:
+        if not store_path.is_dir():
+            raise ConfigError(f"{store_path}: no store here; run `culturekg build` first or pass --store")
+        root = root_of(project.base_iri) if root is None else root
+        if not (root.startswith("/") and root.endswith("/")) or "//" in root:
+            raise ConfigError(f"--root {root!r}: must be a path that begins and ends with '/', such as /kg/")
+        self.project = project
+        self.base_iri = project.base_iri
+        self.store_path = store_path
+        self.root = root
+        self.linker = Linker(self.base_iri, root=root)
+        self.max_rows = max_rows
+        self.ontology = load_ontology(project.ontology_file)
+        self.queries = {q.name: q for q in stored_queries(project.queries_dirs)}
+        self.minter = Minter(project.base_iri)
+        self._freshness = Freshness(store_path)
+        self._opened = Opened(self, 0)
+        self._reopening = threading.Lock()
+        self.pool = WorkerPool(store_path, size=workers, timeout=timeout)
+
+    def current(self) -> Opened:
+        """The store as the last finished build left it, reopened if a build changed it since."""
+        with self._reopening:
+            signature = self._freshness.changed()
+            if signature is not None:
+                try:
+                    self._opened = Opened(self, self._opened.generation + 1)
+                    self._freshness.reopened(signature)
+                except OSError:
+                    pass  # files moved under us mid-open; the next request tries again
+            return self._opened
 
     def close(self) -> None:
         self.pool.close()
 
+    def page(self, relative: str) -> Reply | None:
+        return self.current().static_pages.get(relative)
+
     # --- entities -------------------------------------------------------------------------------
 
-    def entity(self, path: str, query: dict[str, list[str]], accept: str | None) -> Reply:
-        subject = self._subject_for(path)
+    def entity(self, relative: str, query: dict[str, list[str]], accept: str | None) -> Reply:
+        """The entity whose IRI is the base IRI followed by `relative` (the request path after root)."""
+        opened = self.current()
+        subject = _subject_for(opened.store, self.base_iri, relative)
         if subject is None:
-            return _text(404, f"nothing is known about <{self.base_iri}{path.lstrip('/')}>")
-        wanted = _FORMAT_NAMES.get((query.get("format") or [""])[0]) or choose(accept, _ENTITY_OFFERS)
-        if wanted in ("text/html", "application/xhtml+xml"):
-            return _html(200, entity_page(self.view, subject, Linker(self.base_iri), server=True), vary=True)
-        if wanted == "text/turtle":
-            return Reply(200, "text/turtle; charset=utf-8", entity_turtle(self.view, subject), True)
-        if wanted == "application/ld+json":
-            return Reply(200, "application/ld+json", jsonld.dumps(entity_jsonld(self.view, subject)), True)
-        if wanted == "application/n-triples":
-            return Reply(200, "application/n-triples", ox.serialize(self.view.description(subject), format=ox.RdfFormat.N_TRIPLES), True)
-        return Reply(406, "text/plain; charset=utf-8", b"available: text/html, text/turtle, application/ld+json, application/n-triples\n", True)
-
-    def _subject_for(self, path: str) -> ox.NamedNode | None:
-        # The IRI as the client spelled it, then with percent-escapes decoded (browsers escape non-ASCII).
-        relative = path.lstrip("/")
+            return _text(404, f"nothing is known about <{self.base_iri}{relative}>")
         try:
-            decoded = unquote(relative, errors="strict")
-        except UnicodeDecodeError:
-            decoded = relative  # escapes that are not UTF-8 cannot stand for IRI characters
-        for candidate in dict.fromkeys((relative, decoded)):
+            format_name = (query.get("format") or [""])[0]
+            wanted = named(format_name, _ENTITY_OFFERS) if format_name else choose(accept, _ENTITY_OFFERS)
+        except UnknownFormat as exc:
+            return _text(400, str(exc))
+        view = opened.view
+        if wanted in ("text/html", "application/xhtml+xml"):
+            return _html(200, entity_page(view, subject, self.linker, server=True), vary=True)
+        if wanted == "text/turtle":
+            return Reply(200, "text/turtle; charset=utf-8", entity_turtle(view, subject), True)
+        if wanted == "application/ld+json":
+            return Reply(200, "application/ld+json", jsonld.dumps(entity_jsonld(view, subject)), True)
+        if wanted == "application/n-triples":
+            return Reply(200, "application/n-triples", ox.serialize(view.description(subject), format=ox.RdfFormat.N_TRIPLES), True)
+        if wanted == "application/rdf+xml":
             try:
-                iri = ox.NamedNode(self.base_iri + candidate)
-            except ValueError:
-                continue
-            if next(iter(self.store.quads_for_pattern(iri, None, None, None)), None) is not None:
-                return iri
-        return None
+                return Reply(200, "application/rdf+xml", rdf_xml(lambda: view.description(subject), self.base_iri), True)
+            except UnrepresentableTerm as exc:
+                return _text(406, f"this entity cannot be written as RDF/XML: {exc}", True)
+        return _text(406, "available: " + ", ".join(_ENTITY_OFFERS[:-1]), True)
 
     # --- SPARQL ---------------------------------------------------------------------------------
 
     def sparql(self, params: dict[str, list[str]], body_query: str | None, accept: str | None) -> Reply:
         if "update" in params:
             return _text(403, "this endpoint is read-only: SPARQL Update is refused")
+        opened = self.current()
+        view = opened.view
+
+        def form_page(status: int, **fields) -> Reply:
+            return _html(status, query_page(view, self.queries, linker=self.linker, **fields))
+
         query = body_query if body_query is not None else (params.get("query") or [None])[0]
         stored_name = (params.get("stored") or [None])[0]
         stored = self.queries.get(stored_name) if stored_name else None
         if stored_name and stored is None:
-            return _html(404, query_page(self.view, self.queries, error=f"no stored query named {stored_name!r}"))
+            return form_page(404, error=f"no stored query named {stored_name!r}")
         values = {}
         if stored is not None:
             values = {p.name: params[f"p.{p.name}"][0] for p in stored.params if params.get(f"p.{p.name}", [""])[0].strip()}
             if query is None and "run" not in params:
-                return _html(200, query_page(self.view, self.queries, stored=stored, values=values))
+                return form_page(200, stored=stored, values=values)
         if query is None and stored is None:
-            return _html(200, query_page(self.view, self.queries))
+            return form_page(200)
         if query is None:
             try:
                 bindings = bindings_for(stored, values, self.minter)
-                self._check_entities(stored, bindings)
+                _check_entities(opened.store, stored, bindings)
                 query = bind(stored.text, bindings)
             except (QueryParamError, QueryRefused) as exc:
-                return _html(400, query_page(self.view, self.queries, stored=stored, values=values, error=str(exc)))
-        return self._run(query, params, accept, stored, values)
+                return form_page(400, stored=stored, values=values, error=str(exc))
+        return self._run(opened, query, params, accept, stored, values)
 
-    def _check_entities(self, stored, bindings) -> None:
-        """A misspelt key must be an error, not an empty answer (as `culturekg query` does)."""
-        for param in stored.params:
-            if param.type not in ENTITY_KINDS and param.type != "entity":
-                continue
-            term = bindings[param.name]
-            if not any(True for _ in self.store.quads_for_pattern(term, None, None, None)) and \
-                    not any(True for _ in self.store.quads_for_pattern(None, None, term, None)):
-                raise QueryParamError(f"query {stored.name}: parameter {param.name!r}: nothing in the store is about {term.value}")
-
-    def _run(self, query: str, params, accept, stored, values) -> Reply:
+    def _run(self, opened: Opened, query: str, params, accept, stored, values) -> Reply:
         def page_error(status: int, message: str) -> Reply:
-            return _html(status, query_page(self.view, self.queries, query_text="" if stored else query, stored=stored, values=values, error=message))
+            return _html(status, query_page(opened.view, self.queries, query_text="" if stored else query, stored=stored,
+                                            values=values, error=message, linker=self.linker))
 
         try:
-            form = check_query(query, self.local_graphs)
+            form = check_query(query, opened.local_graphs)
             default_graphs = tuple(params.get("default-graph-uri", []))
             named_graphs = tuple(params.get("named-graph-uri", []))
-            check_graphs(default_graphs + named_graphs, self.local_graphs)
+            check_graphs(default_graphs + named_graphs, opened.local_graphs)
         except UpdateRefused as exc:
             return _text(403, str(exc))
         except QueryRefused as exc:
             return page_error(400, str(exc)) if choose(accept, ("application/sparql-results+json", "text/html")) == "text/html" else _text(400, str(exc))
         offers = {"SELECT": _SELECT_OFFERS, "ASK": _ASK_OFFERS}.get(form, _GRAPH_OFFERS)
-        # `format=` (our download links; SPARQLWrapper sends one too) wins when it names an offered type.
-        named = _FORMAT_NAMES.get((params.get("format") or [""])[0])
-        wanted = named if named in offers else choose(accept, offers)
+        # `format=` (our download links; SPARQLWrapper sends one too) wins over Accept.
+        format_name = (params.get("format") or [""])[0]
+        try:
+            wanted = named(format_name, offers) if format_name else choose(accept, offers)
+        except UnknownFormat as exc:
+            return _text(400, str(exc))
         if wanted == "application/json":
             wanted = "application/sparql-results+json"
         if wanted is None or wanted not in offers:
-            return Reply(406, "text/plain; charset=utf-8", f"a {form} answer is available as: {', '.join(offers)}\n".encode(), True)
+            return _text(406, f"a {form} answer is available as: {', '.join(offers)}", True)
         html = wanted == "text/html"
         if html:
             wanted = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         try:
-            answer = self.pool.run(Job(query, wanted, self.max_rows, self.base_iri, default_graphs, named_graphs))
+            answer = self.pool.run(Job(query, wanted, self.max_rows, self.base_iri, default_graphs, named_graphs, opened.generation))
         except QueryTimeout as exc:
             return page_error(503, str(exc)) if html else _text(503, str(exc))
         if not html:
             return Reply(answer.status, answer.media_type, answer.body, True)
         if answer.status != 200:
             return page_error(answer.status, answer.body.decode("utf-8").strip())
-        table = triples_table(answer.body, self.view, Linker(self.base_iri)) if form in ("CONSTRUCT", "DESCRIBE") \
-            else select_table(answer.body, self.view, Linker(self.base_iri))
-        page = query_page(self.view, self.queries, query_text="" if stored else query, stored=stored, values=values,
-                          answer="<h2>Answer</h2>" + downloads(query, form) + table)
+        table = triples_table(answer.body, opened.view, self.linker) if form in ("CONSTRUCT", "DESCRIBE") \
+            else select_table(answer.body, opened.view, self.linker)
+        page = query_page(opened.view, self.queries, query_text="" if stored else query, stored=stored, values=values,
+                          answer="<h2>Answer</h2>" + downloads(query, form, self.linker) + table, linker=self.linker)
         return _html(200, page, vary=True)
+
+
+def _subject_for(store: ox.Store, base_iri: str, relative: str) -> ox.NamedNode | None:
+    # The IRI as the client spelled it, then with percent-escapes decoded (browsers escape non-ASCII).
+    try:
+        decoded = unquote(relative, errors="strict")
+    except UnicodeDecodeError:
+        decoded = relative  # escapes that are not UTF-8 cannot stand for IRI characters
+    for candidate in dict.fromkeys((relative, decoded)):
+        try:
+            iri = ox.NamedNode(base_iri + candidate)
+        except ValueError:
+            continue
+        if next(iter(store.quads_for_pattern(iri, None, None, None)), None) is not None:
+            return iri
+    return None
+
+
+def _check_entities(store: ox.Store, stored, bindings) -> None:
+    """A misspelt key must be an error, not an empty answer (as `culturekg query` does)."""
+    for param in stored.params:
+        if param.type not in ENTITY_KINDS and param.type != "entity":
+            continue
+        term = bindings[param.name]
+        if not any(True for _ in store.quads_for_pattern(term, None, None, None)) and \
+                not any(True for _ in store.quads_for_pattern(None, None, term, None)):
+            raise QueryParamError(f"query {stored.name}: parameter {param.name!r}: nothing in the store is about {term.value}")
 
 
 def make_handler(site: Site, *, quiet: bool = True) -> type[BaseHTTPRequestHandler]:
@@ -215,24 +282,31 @@ def make_handler(site: Site, *, quiet: bool = True) -> type[BaseHTTPRequestHandl
             self.send_header("Content-Length", str(len(reply.body)))
             if reply.vary:
                 self.send_header("Vary", "Accept")
+            if reply.location:
+                self.send_header("Location", reply.location)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head_only:
                 self.wfile.write(reply.body)
 
         def _route(self, params, body_query) -> Reply:
-            url = urlsplit(self.path)
-            path = url.path
+            path = urlsplit(self.path).path
             accept = self.headers.get("Accept")
-            if path == "/sparql":
+            if path in ("/sparql", site.root + "sparql"):
                 return site.sparql(params, body_query, accept)
             if body_query is not None:
                 return _text(405, "only /sparql accepts POST")
-            page = site.static_pages.get("/" if path == "/index.html" else ("/ontology/index.html" if path == "/ontology/" else path))
+            if not path.startswith(site.root):
+                if path in ("/", "/index.html", site.root.rstrip("/")):
+                    return Reply(303, "text/plain; charset=utf-8", f"see {site.root}\n".encode(), location=site.root)
+                return _text(404, f"no page at {path}; the pages and entity IRIs of this server are under {site.root}")
+            relative = path[len(site.root):]
+            relative = {"index.html": "", "ontology/": "ontology/index.html"}.get(relative, relative)
+            page = site.page(relative)
             if page is not None:
                 return page
-            if path.lstrip("/").split("/", 1)[0] in PAGE_ROOTS:
-                return site.entity(path, params, accept)
+            if relative.split("/", 1)[0] in PAGE_ROOTS:
+                return site.entity(relative, params, accept)
             return _text(404, f"no page at {path}")
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming

@@ -55,3 +55,38 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, offer
     return chosen
+
+
+class UnknownFormat(ValueError):
+    """A `format=` parameter names no format this server knows."""
+
+
+# `format=` names: the query page's download links and what SPARQLWrapper sends. One name may stand
+# for several types: SPARQLWrapper's "xml" means results XML for SELECT and RDF/XML for CONSTRUCT.
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "ttl": ("text/turtle",), "turtle": ("text/turtle",), "n3": ("text/turtle",),  # Turtle is valid N3
+    "nt": ("application/n-triples",), "ntriples": ("application/n-triples",),
+    "jsonld": ("application/ld+json",), "json-ld": ("application/ld+json",),
+    "rdf": ("application/rdf+xml",), "rdf+xml": ("application/rdf+xml",), "rdfxml": ("application/rdf+xml",),
+    "html": ("text/html",),
+}
+
+
+def accepted_names(offers: Sequence[str]) -> list[str]:
+    return sorted(name for name, types in FORMAT_NAMES.items() if any(t in offers for t in types))
+
+
+def named(value: str | None, offers: Sequence[str]) -> str | None:
+    """The offer a `format=` value names: None when there is no value, UnknownFormat for a name this
+    server does not know, and None too for a known name none of whose types is offered here."""
+    if not value:
+        return None
+    types = FORMAT_NAMES.get(value.strip().lower())
+    if types is None:
+        raise UnknownFormat(f"unknown format {value!r}; this resource is available with format="
+                            + ", ".join(accepted_names(offers)) + " (or choose with the Accept header)")
+    return next((t for t in types if t in offers), None)

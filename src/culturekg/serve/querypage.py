@@ -13,7 +13,7 @@ from ..publish.view import GraphView
 from ..queries.catalogue import StoredQuery
 
 _DOWNLOADS = (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"), ("xml", "XML"))
-_GRAPH_DOWNLOADS = (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"))
+_GRAPH_DOWNLOADS = (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"))
 
 
 def select_table(data: bytes, view: GraphView, linker: Linker) -> str:
@@ -33,9 +33,9 @@ def triples_table(data: bytes, view: GraphView, linker: Linker) -> str:
     return f'<p class="small">{len(triples)} triple(s)</p><table id="results"><tr><th>subject</th><th>predicate</th><th>object</th></tr>{rows}</table>'
 
 
-def downloads(query: str, form: str) -> str:
+def downloads(query: str, form: str, linker: Linker) -> str:
     choices = _GRAPH_DOWNLOADS if form in ("CONSTRUCT", "DESCRIBE") else _DOWNLOADS
-    links = " · ".join(f'<a class="download" href="/sparql?{esc(urlencode({"query": query, "format": fmt}))}">{name}</a>' for fmt, name in choices)
+    links = " · ".join(f'<a class="download" href="{esc(linker.site("sparql"))}?{esc(urlencode({"query": query, "format": fmt}))}">{name}</a>' for fmt, name in choices)
     return f"<p>Download: {links}</p>"
 
 
@@ -48,8 +48,9 @@ def query_page(
     values: Mapping[str, str] | None = None,
     answer: str = "",
     error: str = "",
+    linker: Linker | None = None,
 ) -> str:
-    linker = Linker(view.base_iri)
+    linker = linker or Linker(view.base_iri)
     values = values or {}
     options = "".join(
         f'<option value="{esc(name)}"{" selected" if stored and stored.name == name else ""}>{esc(name)}: {esc(q.title)}</option>'
@@ -70,9 +71,9 @@ def query_page(
     body = (
         "<h1>Query</h1>"
         + (f'<p class="error" id="error">{esc(error)}</p>' if error else "")
-        + '<h2>Stored queries</h2><form method="get" action="/sparql" id="stored-form">'
+        + f'<h2>Stored queries</h2><form method="get" action="{esc(linker.site("sparql"))}" id="stored-form">'
         + f'<select name="stored" id="stored">{options}</select> <button type="submit" id="choose">Choose</button>{params}</form>'
-        + '<h2>SPARQL</h2><form method="post" action="/sparql" id="query-form">'
+        + f'<h2>SPARQL</h2><form method="post" action="{esc(linker.site("sparql"))}" id="query-form">'
         + f'<textarea name="query" id="query" spellcheck="false">{esc(shown)}</textarea>'
         + '<p><button type="submit" id="run-query">Run query</button> <span class="small">read-only; SERVICE, LOAD and outside graphs are refused</span></p></form>'
         + answer

@@ -3,6 +3,8 @@
 A pyoxigraph query cannot be interrupted from Python, so each query goes to a separate process that
 has the store open read-only; if the answer is not back in time the process is killed and replaced.
 Answers are capped in rows (or triples), so a query cannot make the server build an unbounded reply.
+A read-only store is a snapshot, so each job names the store generation the server answers from
+(see freshness.py), and a worker still on an older one reopens the store before it runs the job.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ GRAPH_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -40,6 +43,7 @@ class Job:
     base_iri: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ def _error(status: int, message: str) -> Answer:
 def execute(store: ox.Store, job: Job) -> Answer:
     """Run one query on the read-only store and serialize the answer (in the worker process)."""
     from ..publish import jsonld
+    from ..publish.dumps import rdf_xml
     from ..publish.limits import UnrepresentableTerm
     from ..queries.formats import to_json
     from ..store.base import QueryResult
@@ -96,6 +101,8 @@ def execute(store: ox.Store, job: Job) -> Answer:
         if GRAPH_FORMATS[job.media_type] == ox.RdfFormat.JSON_LD:
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
             return Answer(200, job.media_type, jsonld.dumps(jsonld.document(quads, job.base_iri)))
+        if GRAPH_FORMATS[job.media_type] == ox.RdfFormat.RDF_XML:
+            return Answer(200, job.media_type, rdf_xml(lambda: triples, job.base_iri))
         return Answer(200, job.media_type, ox.serialize(triples, format=GRAPH_FORMATS[job.media_type],
                                                          prefixes=jsonld.context(job.base_iri)))
     except SyntaxError as exc:
@@ -122,12 +129,12 @@ def _receive(stream):
 
 def main(store_path: str) -> None:
     """The worker process: answer jobs from stdin on stdout until stdin closes."""
-    store = ox.Store.read_only(store_path)
+    store, generation = ox.Store.read_only(store_path), 0
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # Anything else printing to stdout would corrupt the frames.
     sys.stdout = sys.stderr
     # Imports and opening the store take a while; a query's time limit starts only after this.
-    from ..publish import jsonld  # noqa: F401
+    from ..publish import dumps, jsonld  # noqa: F401
     from ..queries import formats  # noqa: F401
 
     _send(stdout, "ready")
@@ -136,6 +143,12 @@ def main(store_path: str) -> None:
             job = _receive(stdin)
         except EOFError:
             return
+        if job.generation != generation:
+            try:
+                store, generation = ox.Store.read_only(store_path), job.generation
+            except OSError as exc:
+                _send(stdout, _error(503, f"cannot reopen the rebuilt store ({exc}); try again"))
+                continue
         _send(stdout, execute(store, job))
 
 
