@@ -361,3 +361,23 @@ def test_snapshot_from_the_store_equals_the_general_one():
     # The blank node shared by two graphs is still one node.
     subjects = {q.subject for q in fast.quads if q.predicate == note and isinstance(q.object, ox.Literal) and q.object.value.startswith("in ")}
     assert len(subjects) == 1
+
+
+@pytest.mark.parametrize("command", ["publish", "serve"])
+def test_help_summary_is_one_sentence_not_broken_mid_line(command):
+    # Wide enough for any summary: a row that does not end the sentence was broken by the help text itself.
+    listing = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["--help"]).stdout
+    rows = [row.strip("│ ") for row in listing.splitlines() if row.startswith(f"│ {command} ")]
+    assert len(rows) == 1 and rows[0].endswith("."), listing
+    detail = CliRunner(env={"COLUMNS": "100"}).invoke(app, [command, "--help"]).stdout
+    # Every line of the description fills the width unless it ends a paragraph.
+    text = detail.split("╭", 1)[0].split("Usage:", 1)[1].splitlines()[1:]
+    lines = [line.strip() for line in text]
+    for line, following in zip(lines, lines[1:] + [""]):
+        if line and following:
+            assert len(line) > 80, f"short line in {command} --help: {line!r}"
+
+
+def test_serve_help_explains_where_entity_iris_are_served():
+    detail = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["serve", "--help"]).stdout
+    assert "/kg/id/country/KG" in detail and "--root" in detail and "RDF/XML" in detail

@@ -22,8 +22,10 @@ def publish_command(
     version: Optional[str] = typer.Option(None, "--version", help="Version of the release (dcat:version)."),
     site: bool = typer.Option(True, "--site/--no-site", help="Also write the static linked-data site (a page per entity)."),
 ) -> None:
-    """Write dumps (N-Quads, TriG, JSON-LD, N-Triples, Turtle, RDF/XML, each gzipped), a VoID/DCAT
-    description, the ontology, a static linked-data site and SHA256SUMS, every dump read back and checked."""
+    """Write a release: the dumps, a VoID/DCAT description, the ontology, a static site and SHA256SUMS.
+
+    The dumps are N-Quads, TriG, JSON-LD, N-Triples, Turtle and RDF/XML, each also gzipped, and every
+    one is read back and checked before the release replaces the previous one."""
     from ..publish.release import publish
     from ..publish.settings import load_release_info
     from ..publish.site import build_site
@@ -47,16 +49,26 @@ def serve_command(
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds a query may run before it is stopped."),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows (or triples) an answer may have."),
     workers: int = typer.Option(2, "--workers", min=1, max=16, help="Query worker processes."),
+    root: Optional[str] = typer.Option(
+        None, "--root",
+        help="Request path of the base IRI; default: the base IRI's own path (/kg/ for https://example.org/kg/). "
+             "Use / behind a reverse proxy that removes that path.",
+    ),
     verbose: bool = typer.Option(False, "--verbose", help="Log every request."),
 ) -> None:
-    """Serve the store read-only: a SPARQL 1.1 endpoint at /sparql (with a query page), entity IRIs
-    under the base IRI with content negotiation, and the overview, ontology and query pages."""
+    """Serve the store read-only: a SPARQL 1.1 endpoint, entity IRIs with content negotiation, and the pages.
+
+    The endpoint is at /sparql, with a query page for browsers. Entity IRIs are served at the path of
+    the base IRI: with base https://example.org/kg/, https://example.org/kg/id/country/KG is
+    /kg/id/country/KG here, and the overview is /kg/ (see --root). An entity comes as HTML, Turtle,
+    JSON-LD, N-Triples or RDF/XML, chosen by the Accept header or by ?format=html, ttl, jsonld, nt or
+    rdf. After a `culturekg build` into the store, the next request is answered from the new build."""
     from ..serve.app import Server, Site
 
     state: AppState = ctx.obj
-    site = Site(state.project, state.resolved_store_path, timeout=timeout, max_rows=max_rows, workers=workers)
+    site = Site(state.project, state.resolved_store_path, timeout=timeout, max_rows=max_rows, workers=workers, root=root)
     server = Server(site, host, port, quiet=not verbose)
-    typer.echo(f"serving {state.resolved_store_path} at {server.url}/ (SPARQL at {server.url}/sparql); Ctrl-C stops")
+    typer.echo(f"serving {state.resolved_store_path} at {server.url}{site.root} (SPARQL at {server.url}/sparql); Ctrl-C stops")
     if host not in ("127.0.0.1", "::1", "localhost"):
         typer.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
