@@ -119,10 +119,15 @@ def test_incomplete_credentials_are_refused(monkeypatch, user, password, scheme,
         resolve_auth(user, password, scheme)
 
 
-@pytest.mark.parametrize(("url", "timeout"), [("ftp://example.org/sparql", 5), ("http://127.0.0.1:1/sparql", 0)])
-def test_unusable_settings_are_refused(url, timeout):
-    with pytest.raises(EndpointError):
+@pytest.mark.parametrize(
+    ("url", "timeout", "message"),
+    [("ftp://example.org/sparql", 5, "not an http"), ("http://127.0.0.1:1/sparql", 0, "positive number of seconds")],
+)
+def test_unusable_settings_are_refused(url, timeout, message):
+    # Bad options are the user's input (exit status 2), not a failing server (EndpointError, 3).
+    with pytest.raises(ConfigError, match=message) as caught:
         RemoteStore(url, timeout=timeout)
+    assert not isinstance(caught.value, EndpointError)
 
 
 def test_updates_are_refused_where_a_query_is_expected(scripted_endpoint):
