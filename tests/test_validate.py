@@ -25,6 +25,7 @@ from culturekg.store import EmbeddedStore
 from culturekg.validate import count_violations, validate
 from culturekg.validate.api import load_shapes, run_engine
 from culturekg.validate.components import components
+from culturekg.validate.incremental import state_path
 from culturekg.validate.shapes import Shapes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,12 +296,15 @@ def test_constraints_beyond_our_shapes_are_compiled_or_delegated_and_agree_with_
 
 def test_command_incremental_after_a_full_run_gives_the_same_report(store_dir):
     args = ["-C", str(ROOT), "--store", str(store_dir), "validate", "--format", "json"]
-    full = CliRunner().invoke(app, args)
+    plain = CliRunner().invoke(app, args)
+    assert not state_path(store_dir).exists()  # a plain run keeps no state
+    full = CliRunner().invoke(app, args + ["--incremental"])
     again = CliRunner().invoke(app, args + ["--incremental"])
-    assert again.exit_code == full.exit_code == 1
+    assert again.exit_code == full.exit_code == plain.exit_code == 1
     first, second = json.loads(full.stdout), json.loads(again.stdout)
+    assert first["revalidated_nodes"] is None  # no state yet: a full run, which saves one
     assert second["revalidated_nodes"] == 0  # nothing changed since the state was saved
-    assert first["files"] == second["files"]
+    assert json.loads(plain.stdout)["files"] == first["files"] == second["files"]
 
 
 def test_a_shapes_file_with_a_syntax_error_is_named_with_its_line(tmp_path):
