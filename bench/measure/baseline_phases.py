@@ -64,10 +64,10 @@ def rdflib_all(ctx: Context) -> None:
         return
     quads = _count_lines(ctx.nquads)
     if quads > ctx.rdflib_max_quads:
-        # rdflib's memory store took ~2.3 kB a quad at 1,000 and 10,000 events; on a shared machine a
+        # rdflib's memory store took 1.9-2.3 kB a quad (peak RSS) at 1,000 and 10,000 events; on a shared machine a
         # Dataset of this size would crowd out everyone else, or be killed by the kernel.
         note = (f"not run: {quads} quads is above --rdflib-max-quads {ctx.rdflib_max_quads}; "
-                f"rdflib would need about {quads * 2.3e3 / 1e9:.1f} GB of memory")
+                f"rdflib would need about {quads * 2.0e3 / 1e9:.0f} GB of memory")
         for step, engine in [("build", "rdflib-Dataset"), ("validate", "pyshacl"), ("publish:all-dumps", "rdflib-serializers")]:
             ctx.recorder.write(step, engine, None, note=note)
         for query in ctx.read_workload():
