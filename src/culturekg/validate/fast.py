@@ -113,7 +113,6 @@ class FastEngine:
 
     # --- focus patterns ------------------------------------------------------------------------
     def _target_pattern(self, node: Node) -> str:
-        """The group body binding ?this to the shape's targets (wrapped by _context)."""
         parts = []
         for kind, values in self.shapes.targets(node).items():
             if kind == SH.targetClass:
@@ -129,22 +128,20 @@ class FastEngine:
                 for predicate in values:
                     p = _term(predicate)
                     parts.append("{ ?this " + p + " ?_o }" if kind == SH.targetSubjectsOf else "{ ?_s " + p + " ?this }")
-        return " UNION ".join(parts)
+        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
-    def _context(self, body: str, depth: int, distance: int) -> Context:
-        """Focus patterns from a group body binding ?this: all of them, and those being revalidated."""
-        full = "{ SELECT DISTINCT ?this WHERE { " + body + " } }"
+    def _context(self, full: str, depth: int, distance: int) -> Context:
         if self.only is None or any(isinstance(t, ox.BlankNode) for t in self.only):
             # Blank nodes cannot be listed in VALUES; results are filtered afterwards.
             return Context(full, full, depth, distance)
         values = " ".join(sorted(str(t) for t in self.only)) or "<urn:culturekg:no-focus-node>"
-        # VALUES first: the engine then looks the few nodes up instead of scanning every target.
-        return Context("{ SELECT DISTINCT ?this WHERE { VALUES ?this { " + values + " } " + body + " } }", full, depth, distance)
+        return Context("{ SELECT ?this WHERE { " + full + " VALUES ?this { " + values + " } } }", full, depth, distance)
 
     @staticmethod
     def _values_of(focus: str, path: SparqlPath) -> str:
-        """A group body binding ?this to the value nodes of `path` from the focus nodes of `focus`."""
-        return "{ SELECT (?this AS ?_parent) WHERE { " + focus + " } } ?_parent " + path.text + " ?this"
+        """A pattern binding ?this to the value nodes of `path` from the focus nodes of `focus`."""
+        return ("{ SELECT DISTINCT ?this WHERE { { SELECT (?this AS ?_parent) WHERE { " + focus
+                + " } } ?_parent " + path.text + " ?this } }")
 
     def _child(self, context: Context, path: SparqlPath | None) -> Context:
         """The focus of a property shape nested in a shape with `path`: that path's value nodes."""
@@ -347,7 +344,7 @@ class FastEngine:
     def _logical(self, shape: Shape, context: Context, path: SparqlPath | None, component: str, values: list[Node]):
         """sh:or/and/not/xone/node whose members have paths: decided per value node from the members' results."""
         # The members judge the value nodes of this shape's focus nodes; no further restriction applies.
-        inner_focus = context.focus if path is None else "{ SELECT DISTINCT ?this WHERE { " + self._values_of(context.focus, path) + " } }"
+        inner_focus = context.focus if path is None else self._values_of(context.focus, path)
         inner = Context(inner_focus, inner_focus, context.depth + 1,
                         context.distance + (path.length if path is not None else 0))
         every = {to_rdflib(row[0]) for row in self._query("SELECT ?this WHERE { " + inner.focus + " }")}
