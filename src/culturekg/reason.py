@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import CultureKGError
 from .inconsistency import explain_inconsistency, smallest_inconsistent, term_label
+from .terms import rdflib_graph
 
 # Datatypes HermiT reasons with (OWL 2 datatype map, the ones this project's data can carry).
 _SUPPORTED_DATATYPES: frozenset[URIRef] = frozenset(
@@ -115,7 +116,7 @@ def reason(ontology_path: Path, data: DataInput | None = None, *, locate: bool =
     if consistent:
         labels = tuple(sorted(term_label(ontology, URIRef(iri)) for iri in unsatisfiable))
         return ReasoningReport(True, labels, (), given, len(kept))
-    explanation = tuple(explain_inconsistency(ontology, _to_rdflib(kept)))
+    explanation = tuple(explain_inconsistency(ontology, rdflib_graph(kept)))
     located: tuple[str, ...] = ()
     runs = 0
     if locate:
@@ -215,23 +216,3 @@ def _as_triples(data: DataInput | None) -> Iterator[ox.Triple]:
         yield from _as_triples(loose)
 
 
-def _to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in triples:
-        graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
-    return graph
-
-
-def _from_ox(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        # RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib does not, so keep rdflib's plain form.
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"cannot reason over RDF term {term!r}")

@@ -78,7 +78,7 @@ def _read_with_rapper(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
 def _read_with_rdflib(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
     import rdflib
 
-    from ..validate.terms import to_ox as _ox
+    from ..terms import to_ox as _ox
 
     # rdflib rewrites lexical forms ("01"^^xsd:integer -> "1") unless told not to; compare what is written.
     previous = rdflib.NORMALIZE_LITERALS
