@@ -7,23 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import RECORD_FIXTURES, copy_miniature_project, run
 
-from culturekg.cli import app
 from culturekg.store import EmbeddedStore
 
-FIXTURES = Path(__file__).parent / "fixtures" / "records"
+FIXTURES = RECORD_FIXTURES
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "project", root)
-    return root
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return copy_miniature_project(tmp_path)
 
 
 def test_build_prints_counts_and_exits_zero(project: Path) -> None:

@@ -4,30 +4,22 @@ IRI, a project's own stored queries beside the shipped ones, a folder without re
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import RECORD_FIXTURES, copy_miniature_project, run
 
-from culturekg.cli import app
 from culturekg.errors import ConfigError
 from culturekg.project import load_project
 
-FIXTURES = Path(__file__).parent / "fixtures" / "records"
+FIXTURES = RECORD_FIXTURES
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "project", root)
-    return root
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return copy_miniature_project(tmp_path)
 
 
 def test_a_misspelt_setting_is_refused_with_a_suggestion(project: Path) -> None:

@@ -1,0 +1,23 @@
+"""The miniature project and the command line, as the CLI tests use them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from culturekg.cli import app
+
+RECORD_FIXTURES = Path(__file__).parent / "fixtures" / "records"
+
+
+def copy_miniature_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(RECORD_FIXTURES / "project", root)
+    return root
+
+
+def run(*args: str):
+    """`culturekg ARGS` in this process; exceptions the CLI does not handle fail the test."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
