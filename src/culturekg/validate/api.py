@@ -39,7 +39,8 @@ def validate(
 
     `graphs`: check only the nodes typed in these named graphs (the data they reference is still
     read from the whole store). `engine`: "fast" (SPARQL on the store, pySHACL for what it does not
-    compile), "pyshacl" (the reference), or "auto" (fast).
+    compile), "pyshacl" (the reference), or "auto" (fast when the store holds the ontology graph, as
+    the loader writes it; else pySHACL, which is given the ontology file).
     """
     shapes = shapes or load_shapes(project)
     only = typed_in(store, graphs) if graphs is not None else None
