@@ -98,7 +98,7 @@ def is_update(query: str) -> bool:
     return False
 
 
-def _main_pattern_brace(query: str) -> int:
+def main_pattern_brace(query: str) -> int:
     """Offset of the '{' that opens the main WHERE pattern."""
     form_seen = None
     previous: Token | None = None
@@ -130,5 +130,5 @@ def bind(query: str, bindings: Mapping[str, Term]) -> str:
             raise QueryRefused(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
     names = sorted(bindings)
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    at = _main_pattern_brace(query) + 1
+    at = main_pattern_brace(query) + 1
     return query[:at] + " " + block + " " + query[at:]

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from ..sparql import _main_pattern_brace
+from ..sparql import main_pattern_brace
 from .shapes import Shapes
 
 _PREFIX_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)?$")
@@ -67,7 +67,7 @@ def prefix_declarations(shapes: Shapes, node: rdflib.term.Node) -> str:
 
 def with_focus(query: str, focus_pattern: str) -> str:
     """The query with the focus nodes joined in first, as if $this were pre-bound to each of them."""
-    at = _main_pattern_brace(query) + 1
+    at = main_pattern_brace(query) + 1
     return query[:at] + " " + focus_pattern + " " + query[at:]
 
 
