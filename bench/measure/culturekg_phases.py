@@ -20,6 +20,13 @@ def _missing(ctx: Context, step: str, engine: str, module: str) -> bool:
     return True
 
 
+def _catalogue(project):
+    """The stored queries the project sees (the shipped catalogue and the project's own folder)."""
+    from culturekg.queries import find
+
+    return find(project.queries_dirs)
+
+
 def _open(ctx: Context, read_only: bool = True):
     from culturekg.project import load_project
     from culturekg.store.embedded import EmbeddedStore
@@ -99,14 +106,13 @@ def queries(ctx: Context) -> None:
     if _missing(ctx, "query:*", "culturekg", "culturekg.queries") or not ctx.culturekg_store.is_dir():
         return
     from culturekg.iris import Minter
-    from culturekg.queries import find
     from culturekg.queries.runner import bindings_for
     from culturekg.sparql import bind
 
     project, store = _open(ctx)
     minter = Minter(project.base_iri)
     workload = []
-    for name, query in sorted(find(project.queries_dir).items()):
+    for name, query in sorted(_catalogue(project).items()):
         params, taken = {}, {}
         for param in query.params:
             if param.default is None:
@@ -123,11 +129,11 @@ def queries(ctx: Context) -> None:
 
 def query_one(ctx: Context) -> None:
     from culturekg.iris import Minter
-    from culturekg.queries import find, run
+    from culturekg.queries import run
 
     project, store = _open(ctx)
     entry = next(q for q in ctx.read_workload() if q["name"] == ctx.name)
-    query = find(project.queries_dir)[ctx.name]
+    query = _catalogue(project)[ctx.name]
     minter = Minter(project.base_iri)
     best_of(ctx.recorder, ctx.repeat, f"query:{ctx.name}", "culturekg",
             lambda: len(run(store, query, entry["params"], minter=minter)), params=entry["params"])
