@@ -201,3 +201,46 @@ def test_a_state_that_cannot_be_written_warns_and_the_report_stands(store, proje
     with pytest.warns(UserWarning, match="cannot keep the validation state"):
         report = validate_store(store, project, blocker / "store.validation.json.gz", shapes=shapes)
     assert report.results
+
+
+def test_sparql_constraints_are_revalidated_only_near_the_change(store, project, shapes):
+    """The shipped sh:sparql constraints and ckgsh:notBefore read a bounded distance from $this, so an
+    incremental run reruns none of them on every focus node, and still equals a full one."""
+    from culturekg.validate.api import run_engine
+
+    _, state = validate_full(store, project, shapes=shapes)
+    g = graph("data/records/events/ex-roles.yaml")
+    participation = ox.NamedNode(ID + "participation/ex-roles--1")
+    facilitator = ox.NamedNode("https://w3id.org/culturekg/ontology/role/facilitator")
+    exactly_one = ox.NamedNode("https://w3id.org/culturekg/shapes#ExactlyOneRole")
+    assert any(r.focus == participation and r.source_constraint == exactly_one for r in state.results)
+    # Its first role: ExactlyOneRole holds now, and FacilitatorIsPerson judges its agent.
+    store.apply(GraphChange(replace={g: triples(store, g) + [ox.Triple(participation, ox.NamedNode(CKG + "role"), facilitator)]}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {g})
+    assert not any(r.focus == participation and r.source_constraint == exactly_one for r in report.results)
+    _, run = run_engine(store, shapes, engine="fast", only={participation})
+    assert run.whole == set()
+
+
+def test_a_cycle_closed_far_from_its_members_is_found(store, project, shapes):
+    """NotOwnParent follows ckg:parentOrganization+ without bound: closing a cycle of twelve in one
+    record must reach members eleven links away, beyond any reach, so that constraint is rerun on every organization."""
+    parent = ox.NamedNode(CKG + "parentOrganization")
+    orgs = [ox.NamedNode(ID + f"organization/ex-chain-{i}") for i in range(12)]
+    graphs = [graph(f"data/reference/chain-{i}.csv") for i in range(12)]
+    # A class each, or the class they share would put them all two edges from any one of them.
+    classes = ["CategoryTwoCentre", "CulturalCentre", "FieldOffice", "Foundation", "Gallery", "GovernmentAgency",
+               "Ministry", "Museum", "NGO", "NationalCommission", "University", "Secretariat"]
+    for i, (org, g) in enumerate(zip(orgs, graphs)):
+        content = [ox.Triple(org, RDF_TYPE, ox.NamedNode(CKG + classes[i]))]
+        if i < 11:
+            content.append(ox.Triple(org, parent, orgs[i + 1]))
+        store.apply(GraphChange(replace={g: content}))
+    _, state = validate_full(store, project, shapes=shapes)
+    own_parent = ox.NamedNode("https://w3id.org/culturekg/shapes#NotOwnParent")
+    assert not any(r.source_constraint == own_parent and r.focus in orgs for r in state.results)
+    # The closing link alone in its file: no rdf:type in it whose class would reach every organization.
+    closing = graph("data/reference/chain-closing.csv")
+    store.apply(GraphChange(replace={closing: [ox.Triple(orgs[11], parent, orgs[0])]}))
+    report, _ = check_equal_to_full(store, project, shapes, state, {closing})
+    assert {r.focus for r in report.results if r.source_constraint == own_parent} >= set(orgs)

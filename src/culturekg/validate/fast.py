@@ -28,6 +28,7 @@ from ..sparql import QueryRefused
 from ..store.base import GraphStore
 from .components import Component, components, validator_query
 from .paths import SparqlPath, UnsupportedPath, sparql_path
+from .reach import Unbounded, query_reach
 from .results import ValidationResult
 from .shapes import CORE_COMPONENTS, MAIN_PARAMETER, Shape, Shapes
 from .sparql_constraints import UnsupportedSparql, message, sparql_constraint, with_focus
@@ -50,7 +51,7 @@ class Context:
     """Where a shape is evaluated: patterns binding ?this to its focus nodes.
 
     `focus` is limited to the nodes being revalidated (incremental validation); `full` is not, for
-    SPARQL-based constraints, which are always run whole because their reach is not known.
+    SPARQL-based constraints whose reach reach.py cannot bound, which are run whole.
     """
 
     focus: str
@@ -65,8 +66,10 @@ class FastRun:
     # (shape, component) pairs pySHACL evaluates, and those the fast engine decided.
     delegated: set[tuple[Node, str]] = field(default_factory=set)
     compiled: set[tuple[Node, str]] = field(default_factory=set)
-    # Results of sh:sparql constraints and SPARQL-based components: always for every focus node.
+    # Results of the SPARQL-based constraints run on every focus node, and those constraints as
+    # (shape, component, sh:sparql node or None), the key of their results.
     sparql_results: list[ValidationResult] = field(default_factory=list)
+    whole: set[tuple] = field(default_factory=set)
     # How many edges from a focus node the core constraints read, and whether a path goes backwards:
     # what incremental validation needs to find the nodes a change can affect.
     reach: int = 0
@@ -76,11 +79,16 @@ class FastRun:
 
 
 class FastEngine:
-    def __init__(self, store: GraphStore, shapes: Shapes, only: set | None = None) -> None:
-        """`only`: restrict the focus nodes to these terms (incremental validation)."""
+    def __init__(self, store: GraphStore, shapes: Shapes, only: set | None = None,
+                 touched: frozenset[str] = frozenset()) -> None:
+        """`only`: restrict the focus nodes to these terms (incremental validation); `touched`: the
+        predicates (IRIs) of the triples that changed, which decide whether a SPARQL constraint
+        following a `*` or `+` path of them must be rerun on every focus node."""
         self.store = store
         self.shapes = shapes
         self.only = only
+        self.touched = touched
+        self._whole: set[tuple] = set()
         self._down: dict[Node, set[Node]] | None = None
         self._subclass_cache: dict[Node, frozenset[Node]] = {}
         self._ontology_types: dict[Node, set[Node]] = defaultdict(set)
@@ -167,6 +175,7 @@ class FastEngine:
         if self.only is not None:
             run.results = [r for r in run.results if r.focus in self.only]
         run.reach, run.inverse, run.unbounded = self.reach, self.inverse, self.unbounded
+        run.whole = self._whole
         return run
 
     def _visit(self, run: FastRun, shape: Shape, context: Context) -> None:
@@ -226,22 +235,18 @@ class FastEngine:
                 parts.append((str(component.node), [component, bound]))
         for name, values in parts:
             try:
-                if name == "SPARQLConstraintComponent" and run is not None:
-                    run.sparql_results += self._sparql(shape, context, path, values)
-                elif name == "SPARQLConstraintComponent":
-                    self.unbounded = True
-                    results += self._sparql(shape, context, path, values)
+                if name == "SPARQLConstraintComponent":
+                    self.unbounded = self.unbounded or run is None
+                    results += self._sparql(shape, context, path, values, run)
                 elif name in _CARDINALITY and path is not None:
                     if name == "MinCountConstraintComponent" or "MinCountConstraintComponent" not in shape.components:
                         # One GROUP BY answers sh:minCount and sh:maxCount together.
                         results += self._cardinality(shape, context, path)
                 elif name in _COUNT_COMPONENTS and path is not None:
                     results += [r for v in values for r in self._count(shape, context, path, name, v)]
-                elif name not in CORE_COMPONENTS and run is not None:
-                    run.sparql_results += self._custom(shape, context, path, *values)
                 elif name not in CORE_COMPONENTS:
-                    self.unbounded = True
-                    results += self._custom(shape, context, path, *values)
+                    self.unbounded = self.unbounded or run is None
+                    results += self._custom(shape, context, path, *values, run=run)
                 else:
                     try:
                         checks += [compile_check(self.shapes, shape.node, name, v, self.subclasses) for v in values]
@@ -377,34 +382,57 @@ class FastEngine:
                 results += self._evaluate(child_shape, context, self._path(child_shape), None)
         return {to_rdflib(r.focus) for r in results}
 
-    def _sparql(self, shape: Shape, context: Context, path: SparqlPath | None, nodes: list[Node]):
+    def _scope(self, query: str, context: Context, run: FastRun | None, key: tuple) -> tuple[str, list | None]:
+        """Where a SPARQL-based constraint runs: on the focus nodes of `context` when its reach is bounded
+        (which then counts in the engine's reach), else on every focus node, its results going to
+        `run.sparql_results` (the list returned; None for the caller's own list)."""
+        if run is None:
+            return context.full, None  # a logical member: the engine is already marked unbounded
+        try:
+            bound = query_reach(query)
+        except Unbounded:
+            bound = None
+        if bound is None or (self.only is not None and bound.closure & self.touched):
+            self._whole.add(key)
+            return context.full, run.sparql_results
+        self.reach = max(self.reach, context.distance + bound.reach)
+        self.inverse = self.inverse or bound.inverse
+        return context.focus, None
+
+    def _sparql(self, shape: Shape, context: Context, path: SparqlPath | None, nodes: list[Node], run: FastRun | None):
         results = []
         for node in nodes:
             constraint = sparql_constraint(self.shapes, node, path.text if path is not None else None)
             if constraint is None:
                 continue
-            for row in self._select_rows(with_focus(constraint.query, context.full)):
+            key = (to_ox(shape.node), to_ox(SH.SPARQLConstraintComponent), to_ox(node))
+            focus, elsewhere = self._scope(constraint.query, context, run, key)
+            found = elsewhere if elsewhere is not None else results
+            for row in self._select_rows(with_focus(constraint.query, focus)):
                 if row.get("failure") is not None:
                     raise Delegate("a SPARQL constraint reported a failure")
                 value = row.get("value")
                 if value is None and path is None:
                     value = row.get("this")
                 text = message(constraint.messages[0], row) if constraint.messages else ""
-                results.append(self._result(shape, row.get("this"), "SPARQLConstraintComponent", value,
+                found.append(self._result(shape, row.get("this"), "SPARQLConstraintComponent", value,
                                             path=row.get("path"), source_constraint=to_ox(node), text=text))
         return results
 
-    def _custom(self, shape: Shape, context: Context, path: SparqlPath | None, component: Component, bound: dict):
+    def _custom(self, shape: Shape, context: Context, path: SparqlPath | None, component: Component, bound: dict,
+                *, run: FastRun | None):
         query, messages = validator_query(self.shapes, component, bound, path.text if path is not None else None)
-        results = []
-        for row in self._select_rows(with_focus(query, context.full)):
+        focus, elsewhere = self._scope(query, context, run, (to_ox(shape.node), to_ox(component.node), None))
+        results: list[ValidationResult] = []
+        found = elsewhere if elsewhere is not None else results
+        for row in self._select_rows(with_focus(query, focus)):
             # As pySHACL: ?value, else for a node shape the focus node itself.
             value = row.get("value")
             if value is None and path is None:
                 value = row.get("this")
             scope = {**{k: to_ox(v) for k, v in bound.items()}, **{k: v for k, v in row.items() if v is not None}}
             text = message(messages[0], scope) if messages else ""
-            results.append(self._result(shape, row.get("this"), str(component.node), value, path=row.get("path"),
+            found.append(self._result(shape, row.get("this"), str(component.node), value, path=row.get("path"),
                                         text=text, component_iri=to_ox(component.node)))
         return results
 

@@ -9,7 +9,9 @@ and for each named graph the nodes that were subjects and objects in it. After a
   along the shapes' paths (the fast engine measures `reach` while it runs), so the nodes within
   `reach` edges of an anchor (following edges backwards, or both ways when a path is inverse) are
   revalidated, and their old results are replaced;
-- SPARQL-based constraints, whose reach a query does not tell, are rerun for every focus node.
+- SPARQL-based constraints count in `reach` too when reach.py can bound how far their query reads,
+  and are then revalidated on the same nodes; the others are rerun on every focus node, as is a
+  constraint following a `*`/`+` path of a predicate that some changed triple has.
 
 Anything the fast engine leaves to pySHACL, a change of the ontology or of the shapes, or a missing
 state makes the validation a full one. The result equals a full revalidation (tests/test_validate_incremental.py).
@@ -33,9 +35,8 @@ from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 _BATCH = 2000
-_SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass
@@ -44,8 +45,8 @@ class ValidationState:
     base_iri: str
     engine: str
     results: list[ValidationResult]
-    # graph IRI → (subjects, objects) as N-Triples terms.
-    nodes: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # graph IRI → (subjects, objects, predicates) as N-Triples terms.
+    nodes: dict[str, tuple[list[str], ...]] = field(default_factory=dict)
     reach: int = 0
     inverse: bool = False
     # False when the run left something to pySHACL or met a constraint of unknown reach.
@@ -74,18 +75,18 @@ def save_state(state: ValidationState, path: Path) -> None:
     scratch.replace(path)  # a reader never sees half a state
 
 
-def _packed_nodes(nodes: dict[str, tuple[list[str], list[str]]]) -> dict:
+def _packed_nodes(nodes: dict[str, tuple[list[str], ...]]) -> dict:
     # Most nodes occur in several graphs (a country in every event that names it): one table of
     # terms and lists of numbers keep the state a fraction of the size.
     table: dict[str, int] = {}
     number = lambda term: table.setdefault(term, len(table))  # noqa: E731
-    graphs = {g: ([number(t) for t in s], [number(t) for t in o]) for g, (s, o) in nodes.items()}
+    graphs = {g: [[number(t) for t in part] for part in parts] for g, parts in nodes.items()}
     return {"terms": list(table), "graphs": graphs}
 
 
-def _unpacked_nodes(data: dict) -> dict[str, tuple[list[str], list[str]]]:
+def _unpacked_nodes(data: dict) -> dict[str, tuple[list[str], ...]]:
     terms = data["terms"]
-    return {g: ([terms[i] for i in s], [terms[i] for i in o]) for g, (s, o) in data["graphs"].items()}
+    return {g: tuple([terms[i] for i in part] for part in parts) for g, parts in data["graphs"].items()}
 
 
 def load_state(path: Path) -> ValidationState | None:
@@ -186,21 +187,24 @@ def validate_incremental(
     new_nodes = _index(store, project, [ox.NamedNode(g) for g in changed])
     subjects: set = set()
     objects: set = set()
+    predicates: set = set()
     for graph in changed:
         for index in (previous.nodes.get(graph), new_nodes.get(graph)):
             if index is not None:
                 subjects.update(index[0])
                 objects.update(index[1])
+                predicates.update(index[2])
     anchors_s = _parse_terms(sorted(subjects))
     anchors_o = _parse_terms(sorted(objects)) if previous.inverse else []
     affected = set(anchors_s) | set(anchors_o)
     affected |= _neighbourhood(store, anchors_s, previous.reach, both_ways=previous.inverse)
     affected |= _neighbourhood(store, anchors_o, previous.reach - 1, both_ways=True)
 
-    report, run = run_engine(store, shapes, engine=engine, only=affected, whole_sparql=True)
+    touched = frozenset(p.value for p in _parse_terms(sorted(predicates)))
+    report, run = run_engine(store, shapes, engine=engine, only=affected, whole_sparql=True, touched=touched)
     if run is None or run.delegated or run.unbounded or run.reach > previous.reach or (run.inverse and not previous.inverse):
         return validate_full(store, project, engine=engine, shapes=shapes)
-    kept = [r for r in previous.results if not _sparql_based(r) and r.focus not in affected]
+    kept = [r for r in previous.results if r.focus not in affected and _constraint(r) not in run.whole]
     fresh = described(store, project, shapes, report.results)
     report.results = kept + fresh
     report.revalidated = len(affected)
@@ -214,26 +218,27 @@ def validate_incremental(
     return report, state
 
 
-def _sparql_based(result: ValidationResult) -> bool:
-    # sh:sparql constraints, and components declared in the shapes graph (not in the sh: namespace).
-    return result.component.value == _SH + "SPARQLConstraintComponent" or not result.component.value.startswith(_SH)
+def _constraint(result: ValidationResult) -> tuple:
+    # The key FastRun.whole names a SPARQL-based constraint by.
+    return (result.source_shape, result.component, result.source_constraint)
 
 
-def _index(store: GraphStore, project: Project, graphs: Iterable[ox.NamedNode]) -> dict[str, tuple[list[str], list[str]]]:
-    """Subjects and (non-literal) objects of each named graph; the ontology and the metadata are left out."""
+def _index(store: GraphStore, project: Project, graphs: Iterable[ox.NamedNode]) -> dict[str, tuple[list[str], ...]]:
+    """Subjects, (non-literal) objects and predicates of each named graph; the ontology and the metadata are left out."""
     minter = Minter(project.base_iri)
     skip = {minter.meta_graph.value, minter.graph(ONTOLOGY_GRAPH).value}
     index = {}
     for graph in graphs:
         if graph.value in skip:
             continue
-        subjects, objects = set(), set()
+        subjects, objects, predicates = set(), set(), set()
         for quad in store.quads(graph):
             subjects.add(str(quad.subject))
+            predicates.add(str(quad.predicate))
             if not isinstance(quad.object, ox.Literal):
                 objects.add(str(quad.object))
         if subjects:
-            index[graph.value] = (sorted(subjects), sorted(objects))
+            index[graph.value] = (sorted(subjects), sorted(objects), sorted(predicates))
     return index
 
 
