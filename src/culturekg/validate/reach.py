@@ -45,7 +45,7 @@ class Reach:
 @dataclass(frozen=True)
 class _Step:
     length: float  # edges from one end of the pattern to the other (inf for * and +)
-    reads: int  # forward, the subjects read are at most this far from the subject end
+    reads: int  # forward, the subjects read are at most this far from the subject end (-1: none)
     inverse: bool
     closure: frozenset[str]
 
@@ -57,7 +57,7 @@ def query_reach(query: str) -> Reach:
     except Exception as exc:  # rdflib raises pyparsing and its own errors alike
         raise Unbounded(f"cannot parse the query: {exc}") from exc
     found = _group(algebra, {THIS: (0, False)})
-    return Reach(int(found[0]), found[1], found[2])
+    return Reach(max(int(found[0]), 0), found[1], found[2])
 
 
 def _group(node: CompValue, known: dict) -> tuple[float, bool, frozenset[str]]:
@@ -167,8 +167,9 @@ def _step(path) -> _Step:
         if path.mod == "?":
             return inner
         predicates = _plain_predicates(path.path)
-        # Only triples with these predicates are read past the first step; the caller guards them.
-        return _Step(_INFINITE, 0, inner.inverse, frozenset(predicates))
+        # Only triples with these predicates are read, and the caller guards them: none counts in the
+        # reach (-1: not even the first, whose subject is where the repetition starts).
+        return _Step(_INFINITE, -1, inner.inverse, frozenset(predicates))
     if isinstance(path, NegatedPath):
         return _Step(1, 1, True, frozenset())
     raise Unbounded(f"path {path!r} is not analysed")
