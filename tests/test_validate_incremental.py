@@ -244,3 +244,28 @@ def test_a_cycle_closed_far_from_its_members_is_found(store, project, shapes):
     store.apply(GraphChange(replace={closing: [ox.Triple(orgs[11], parent, orgs[0])]}))
     report, _ = check_equal_to_full(store, project, shapes, state, {closing})
     assert {r.focus for r in report.results if r.source_constraint == own_parent} >= set(orgs)
+
+
+def test_an_incremental_step_updates_the_state_file_in_place(store, project, shapes, tmp_path):
+    """Only the changed graph's rows and the revalidated results are rewritten; what the file holds
+    afterwards is what a full validation would save."""
+    import os
+
+    path = state_path(tmp_path / "store")
+    _, state = validate_full(store, project, shapes=shapes)
+    save_state(state, path)
+    inode = os.stat(path).st_ino
+    g = graph("data/records/events/ex-roles.yaml")
+    dropped = graph("data/records/events/ex-dates.yaml")
+    content = [t for t in triples(store, g) if not str(t.subject).endswith("ex-roles--5>")]
+    store.apply(GraphChange(replace={g: content}, drop={dropped}))
+    _, stepped = check_equal_to_full(store, project, shapes, load_state(path), {g, dropped})
+    assert stepped.delta is not None
+    save_state(stepped, path)
+    assert os.stat(path).st_ino == inode  # updated, not written anew
+    saved = load_state(path)
+    _, full = validate_full(store, project, shapes=shapes)
+    assert sorted(r.identity for r in saved.results) == sorted(r.identity for r in full.results)
+    assert set(saved.nodes) == set(full.nodes)
+    assert saved.nodes[g.value] == full.nodes[g.value]
+    assert saved.fingerprints == full.fingerprints

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check the store against ontology/shapes.ttl; exit status 1 when there are violations.
 
-        With --incremental, the state is kept beside the local store (STORE.validation.json.gz)."""
+        With --incremental, the state is kept beside the local store (STORE.validation.sqlite)."""
         state: AppState = ctx.obj
         if fmt not in FORMATS:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")

@@ -1,7 +1,7 @@
 """Incremental validation: after a load changed some named graphs, revalidate only what they can affect.
 
-The state of the last validation is kept beside the store (`<store>.validation.json.gz`): its results,
-and for each named graph the nodes that were subjects and objects in it. After a change:
+The state of the last validation is kept beside the store (statefile.py): its results, and for each
+named graph the nodes that were subjects, objects and predicates in it. After a change:
 
 - the anchors are the subjects (and, when some path goes backwards, the objects) of the changed
   graphs, before and after the change;
@@ -19,11 +19,8 @@ state makes the validation a full one. The result equals a full revalidation (te
 
 from __future__ import annotations
 
-import gzip
-import json
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,77 +31,12 @@ from ..store.base import GraphStore
 from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
+from .statefile import Delta, Nodes, ValidationState, load_state, parse_terms, save_state, state_path
 
-STATE_VERSION = 4
+__all__ = ["ValidationState", "changed_graphs", "graphs_changed_since", "load_state", "save_state", "state_path",
+           "validate_full", "validate_incremental", "validate_store"]
+
 _BATCH = 2000
-
-
-@dataclass
-class ValidationState:
-    shapes_sha256: str
-    base_iri: str
-    engine: str
-    results: list[ValidationResult]
-    # graph IRI → (subjects, objects, predicates) as N-Triples terms.
-    nodes: dict[str, tuple[list[str], ...]] = field(default_factory=dict)
-    reach: int = 0
-    inverse: bool = False
-    # False when the run left something to pySHACL or met a constraint of unknown reach.
-    exact: bool = True
-    # graph IRI → the sha256 of its source files, from the load metadata: what tells a graph changed.
-    fingerprints: dict[str, str] = field(default_factory=dict)
-
-
-def state_path(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".validation.json.gz")
-
-
-def save_state(state: ValidationState, path: Path) -> None:
-    data = {
-        "version": STATE_VERSION, "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
-        "engine": state.engine, "reach": state.reach, "inverse": state.inverse, "exact": state.exact,
-        **_packed_nodes(state.nodes), "fingerprints": state.fingerprints,
-        "results": [_result_to_json(r) for r in state.results],
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(path.name + ".tmp")
-    # json.dumps, not json.dump: only the one-shot encoder is the C one (13 s against <2 s at 50,000 events).
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    with gzip.open(scratch, "wt", encoding="utf-8", compresslevel=5) as handle:
-        handle.write(text)
-    scratch.replace(path)  # a reader never sees half a state
-
-
-def _packed_nodes(nodes: dict[str, tuple[list[str], ...]]) -> dict:
-    # Most nodes occur in several graphs (a country in every event that names it): one table of
-    # terms and lists of numbers keep the state a fraction of the size.
-    table: dict[str, int] = {}
-    number = lambda term: table.setdefault(term, len(table))  # noqa: E731
-    graphs = {g: [[number(t) for t in part] for part in parts] for g, parts in nodes.items()}
-    return {"terms": list(table), "graphs": graphs}
-
-
-def _unpacked_nodes(data: dict) -> dict[str, tuple[list[str], ...]]:
-    terms = data["terms"]
-    return {g: tuple([terms[i] for i in part] for part in parts) for g, parts in data["graphs"].items()}
-
-
-def load_state(path: Path) -> ValidationState | None:
-    """The saved state, or None when there is none or it is unusable (a full validation follows)."""
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data.get("version") != STATE_VERSION:
-            return None
-        return ValidationState(
-            shapes_sha256=data["shapes_sha256"], base_iri=data["base_iri"], engine=data["engine"],
-            results=_results_from_json(data["results"]),
-            nodes=_unpacked_nodes(data),
-            reach=int(data["reach"]), inverse=bool(data["inverse"]), exact=bool(data["exact"]),
-            fingerprints=dict(data["fingerprints"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
-        return None
 
 
 def changed_graphs(project: Project, paths: Iterable[str]) -> set[ox.NamedNode]:
@@ -194,13 +126,13 @@ def validate_incremental(
                 subjects.update(index[0])
                 objects.update(index[1])
                 predicates.update(index[2])
-    anchors_s = _parse_terms(sorted(subjects))
-    anchors_o = _parse_terms(sorted(objects)) if previous.inverse else []
+    anchors_s = parse_terms(sorted(subjects))
+    anchors_o = parse_terms(sorted(objects)) if previous.inverse else []
     affected = set(anchors_s) | set(anchors_o)
     affected |= _neighbourhood(store, anchors_s, previous.reach, both_ways=previous.inverse)
     affected |= _neighbourhood(store, anchors_o, previous.reach - 1, both_ways=True)
 
-    touched = frozenset(p.value for p in _parse_terms(sorted(predicates)))
+    touched = frozenset(p.value for p in parse_terms(sorted(predicates)))
     report, run = run_engine(store, shapes, engine=engine, only=affected, whole_sparql=True, touched=touched)
     if run is None or run.delegated or run.unbounded or run.reach > previous.reach or (run.inverse and not previous.inverse):
         return validate_full(store, project, engine=engine, shapes=shapes)
@@ -208,14 +140,37 @@ def validate_incremental(
     fresh = described(store, project, shapes, report.results)
     report.results = kept + fresh
     report.revalidated = len(affected)
-    nodes = {g: v for g, v in previous.nodes.items() if g not in changed}
-    nodes.update(new_nodes)
+    graphs = {g: new_nodes.get(g) for g in changed}
     state = ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
-        nodes=nodes, reach=previous.reach, inverse=previous.inverse, exact=True,
+        nodes=_Overlay(previous.nodes, graphs), reach=previous.reach, inverse=previous.inverse, exact=True,
         fingerprints=fingerprints(store, project),
     )
+    if previous.origin is not None:
+        state.delta = Delta(previous.origin, {str(t) for t in affected}, set(run.whole), fresh, graphs)
     return report, state
+
+
+class _Overlay(Mapping):
+    """The previous state's graphs with the changed ones replaced (None: dropped), without reading the others."""
+
+    def __init__(self, base: Mapping[str, Nodes], changes: dict[str, Nodes | None]) -> None:
+        self._base, self._changes = base, changes
+
+    def __getitem__(self, iri: str) -> Nodes:
+        if iri in self._changes:
+            found = self._changes[iri]
+            if found is None:
+                raise KeyError(iri)
+            return found
+        return self._base[iri]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (g for g in self._base if g not in self._changes)
+        yield from (g for g, nodes in self._changes.items() if nodes is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _constraint(result: ValidationResult) -> tuple:
@@ -261,32 +216,3 @@ def _neighbourhood(store: GraphStore, start: list, hops: int, *, both_ways: bool
         if not frontier:
             break
     return found
-
-
-def _parse_terms(texts: list[str]) -> list:
-    """N-Triples terms back into pyoxigraph terms, all in one parse."""
-    if not texts:
-        return []
-    document = "".join(f"<urn:x:s> <urn:x:p> {t} .\n" for t in texts).encode("utf-8")
-    return [quad.object for quad in ox.parse(document, format=ox.RdfFormat.N_TRIPLES)]
-
-
-def _result_to_json(r: ValidationResult) -> list:
-    terms = [r.focus, r.component, r.source_shape, r.severity, r.path, r.value, r.source_constraint]
-    return [None if t is None else str(t) for t in terms] + [
-        r.message, list(r.source_files), r.focus_label, r.focus_key, r.shape_name, r.path_text]
-
-
-def _results_from_json(rows: list[list]) -> list[ValidationResult]:
-    texts = sorted({t for row in rows for t in row[:7] if t is not None})
-    terms = dict(zip(texts, _parse_terms(texts)))
-    results = []
-    for row in rows:
-        focus, component, shape, severity, path, value, constraint = (terms.get(t) if t is not None else None for t in row[:7])
-        message, files, label, key, name, path_text = row[7:]
-        results.append(ValidationResult(
-            focus=focus, component=component, source_shape=shape, severity=severity, path=path, value=value,
-            message=message, source_constraint=constraint, source_files=tuple(files), focus_label=label,
-            focus_key=key, shape_name=name, path_text=path_text,
-        ))
-    return results

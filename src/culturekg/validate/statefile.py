@@ -1,0 +1,212 @@
+"""The validation state kept beside the store (`<store>.validation.sqlite`), for incremental runs.
+
+An SQLite file (stdlib sqlite3) rather than one compressed document: after a one-record change only
+that record's graph rows and the results of the revalidated nodes are rewritten, in one transaction
+(a reader sees the old state or the new one), and loading reads the settings, the results and the
+fingerprints, not every graph's node lists: those are read when a changed graph asks for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .results import ValidationResult
+
+STATE_VERSION = 5
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE graphs (iri TEXT PRIMARY KEY, subjects TEXT NOT NULL, objects TEXT NOT NULL, predicates TEXT NOT NULL);
+CREATE TABLE fingerprints (iri TEXT PRIMARY KEY, sha TEXT NOT NULL);
+CREATE TABLE results (focus TEXT NOT NULL, shape TEXT, component TEXT, source TEXT, row TEXT NOT NULL);
+CREATE INDEX results_focus ON results (focus);
+"""
+
+Nodes = tuple[list[str], list[str], list[str]]  # subjects, objects, predicates as N-Triples terms
+
+
+@dataclass
+class Delta:
+    """What an incremental run changed, so that the file it was loaded from is updated, not rewritten."""
+
+    origin: Path
+    revalidated: set[str]  # focus nodes whose results were replaced
+    rerun: set[tuple]  # (shape, component, sh:sparql node) of constraints replaced on every focus node
+    fresh: list[ValidationResult]
+    graphs: dict[str, Nodes | None]  # None: the graph is gone
+
+
+@dataclass
+class ValidationState:
+    shapes_sha256: str
+    base_iri: str
+    engine: str
+    results: list[ValidationResult]
+    # graph IRI → its subjects, objects and predicates.
+    nodes: Mapping[str, Nodes] = field(default_factory=dict)
+    reach: int = 0
+    inverse: bool = False
+    # False when the run left something to pySHACL or met a constraint of unknown reach.
+    exact: bool = True
+    # graph IRI → the sha256 of its source files, from the load metadata: what tells a graph changed.
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    origin: Path | None = None  # the file it was loaded from
+    delta: Delta | None = None
+
+
+def state_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".validation.sqlite")
+
+
+class StoredNodes(Mapping):
+    """Graph IRI → nodes, read from the state file on demand."""
+
+    def __init__(self, path: Path, iris: list[str]) -> None:
+        self._path, self._iris = path, set(iris)
+
+    def __getitem__(self, iri: str) -> Nodes:
+        if iri not in self._iris:
+            raise KeyError(iri)
+        with _connect(self._path) as db:
+            row = db.execute("SELECT subjects, objects, predicates FROM graphs WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            raise KeyError(iri)
+        return tuple(_split(text) for text in row)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._iris)
+
+    def __len__(self) -> int:
+        return len(self._iris)
+
+
+def load_state(path: Path) -> ValidationState | None:
+    """The saved state, or None when there is none or it is unusable (a full validation follows)."""
+    if not path.is_file():
+        return None
+    try:
+        with _connect(path) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("version") != str(STATE_VERSION):
+                return None
+            iris = [row[0] for row in db.execute("SELECT iri FROM graphs")]
+            fingerprints = dict(db.execute("SELECT iri, sha FROM fingerprints"))
+            rows = [json.loads(row[0]) for row in db.execute("SELECT row FROM results ORDER BY rowid")]
+        return ValidationState(
+            shapes_sha256=meta["shapes_sha256"], base_iri=meta["base_iri"], engine=meta["engine"],
+            results=_results_from_json(rows), nodes=StoredNodes(path, iris),
+            reach=int(meta["reach"]), inverse=meta["inverse"] == "1", exact=meta["exact"] == "1",
+            fingerprints=fingerprints, origin=path,
+        )
+    except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def save_state(state: ValidationState, path: Path) -> None:
+    """Update the file in place when `state` is an incremental step from it, else write it anew."""
+    if state.delta is not None and state.delta.origin == path and path.is_file():
+        try:
+            _update(state, path)
+            return
+        except sqlite3.Error:
+            pass  # not the file the delta was taken from any more: write it whole
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.unlink(missing_ok=True)
+    try:
+        with _connect(scratch) as db:
+            db.executescript(_SCHEMA)
+            _write_meta(db, state)
+            db.executemany("INSERT INTO graphs VALUES (?, ?, ?, ?)",
+                           ((g, *(_join(part) for part in state.nodes[g])) for g in state.nodes))
+            db.executemany("INSERT INTO fingerprints VALUES (?, ?)", state.fingerprints.items())
+            db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?)", map(_result_row, state.results))
+        scratch.replace(path)  # a reader never sees half a state
+    except sqlite3.Error as exc:
+        scratch.unlink(missing_ok=True)
+        raise OSError(f"cannot write {path}: {exc}") from exc
+
+
+def _update(state: ValidationState, path: Path) -> None:
+    delta = state.delta
+    with _connect(path) as db:  # one transaction: committed whole or not at all
+        if dict(db.execute("SELECT key, value FROM meta")).get("version") != str(STATE_VERSION):
+            raise sqlite3.DatabaseError("another version")
+        _write_meta(db, state)
+        db.execute("CREATE TEMP TABLE gone (focus TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", ((f,) for f in delta.revalidated))
+        db.execute("DELETE FROM results WHERE focus IN (SELECT focus FROM gone)")
+        db.execute("DROP TABLE gone")
+        db.executemany("DELETE FROM results WHERE shape = ? AND component = ? AND source IS ?",
+                       ((str(s), str(c), None if k is None else str(k)) for s, c, k in delta.rerun))
+        db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?)", map(_result_row, delta.fresh))
+        for iri, nodes in delta.graphs.items():
+            db.execute("DELETE FROM graphs WHERE iri = ?", (iri,))
+            if nodes is not None:
+                db.execute("INSERT INTO graphs VALUES (?, ?, ?, ?)", (iri, *(_join(part) for part in nodes)))
+        db.execute("DELETE FROM fingerprints")
+        db.executemany("INSERT INTO fingerprints VALUES (?, ?)", state.fingerprints.items())
+
+
+def _write_meta(db: sqlite3.Connection, state: ValidationState) -> None:
+    meta = {"version": str(STATE_VERSION), "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
+            "engine": state.engine, "reach": str(state.reach), "inverse": "1" if state.inverse else "0",
+            "exact": "1" if state.exact else "0"}
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection whose work is committed when the block ends normally, rolled back otherwise."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
+
+
+def _join(terms: list[str]) -> str:
+    # N-Triples terms of IRIs and blank nodes hold no line break.
+    return "\n".join(terms)
+
+
+def _split(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _result_row(r: ValidationResult) -> tuple:
+    terms = [r.focus, r.component, r.source_shape, r.severity, r.path, r.value, r.source_constraint]
+    row = [None if t is None else str(t) for t in terms] + [
+        r.message, list(r.source_files), r.focus_label, r.focus_key, r.shape_name, r.path_text]
+    source = None if r.source_constraint is None else str(r.source_constraint)
+    return (str(r.focus), str(r.source_shape), str(r.component), source, json.dumps(row, ensure_ascii=False))
+
+
+def parse_terms(texts: list[str]) -> list:
+    """N-Triples terms back into pyoxigraph terms, all in one parse."""
+    if not texts:
+        return []
+    document = "".join(f"<urn:x:s> <urn:x:p> {t} .\n" for t in texts).encode("utf-8")
+    return [quad.object for quad in ox.parse(document, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _results_from_json(rows: list[list]) -> list[ValidationResult]:
+    texts = sorted({t for row in rows for t in row[:7] if t is not None})
+    terms = dict(zip(texts, parse_terms(texts)))
+    results = []
+    for row in rows:
+        focus, component, shape, severity, path, value, constraint = (terms.get(t) if t is not None else None for t in row[:7])
+        message, files, label, key, name, path_text = row[7:]
+        results.append(ValidationResult(
+            focus=focus, component=component, source_shape=shape, severity=severity, path=path, value=value,
+            message=message, source_constraint=constraint, source_files=tuple(files), focus_label=label,
+            focus_key=key, shape_name=name, path_text=path_text,
+        ))
+    return results
