@@ -138,11 +138,17 @@ class FastEngine:
                     parts.append("{ ?this " + p + " ?_o }" if kind == SH.targetSubjectsOf else "{ ?_s " + p + " ?this }")
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
-    def _context(self, full: str, depth: int, distance: int) -> Context:
+    def _context(self, full: str, depth: int, distance: int, *, targets: bool = False) -> Context:
+        """`targets`: `full` is a shape's target pattern, which Oxigraph can check one bound ?this at a time."""
         if self.only is None or any(isinstance(t, ox.BlankNode) for t in self.only):
             # Blank nodes cannot be listed in VALUES; results are filtered afterwards.
             return Context(full, full, depth, distance)
         values = " ".join(sorted(str(t) for t in self.only)) or "<urn:culturekg:no-focus-node>"
+        if targets:
+            # Measured at 10,000 events: 3 ms a query, against 30-55 ms joining VALUES after the target
+            # subquery, which Oxigraph evaluates for every target first.
+            return Context("{ VALUES ?this { " + values + " } FILTER EXISTS { " + full + " } }", full, depth, distance)
+        # Not for value nodes: EXISTS over their parents' subquery is evaluated once per node (seconds).
         return Context("{ SELECT ?this WHERE { " + full + " VALUES ?this { " + values + " } } }", full, depth, distance)
 
     @staticmethod
@@ -167,7 +173,7 @@ class FastEngine:
             return run
         for node in self.shapes.targeted_shapes:
             try:
-                context = self._context(self._target_pattern(node), 0, 0)
+                context = self._context(self._target_pattern(node), 0, 0, targets=True)
             except Delegate:
                 self._delegate_tree(run, node)
                 continue
