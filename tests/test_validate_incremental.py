@@ -269,3 +269,25 @@ def test_an_incremental_step_updates_the_state_file_in_place(store, project, sha
     assert set(saved.nodes) == set(full.nodes)
     assert saved.nodes[g.value] == full.nodes[g.value]
     assert saved.fingerprints == full.fingerprints
+
+
+def test_the_bounds_of_the_sparql_constraints_are_kept_with_the_state(store, project, shapes, tmp_path, monkeypatch):
+    """Parsing the shapes' queries again would be most of an incremental run: their bounds are saved."""
+    from culturekg.validate import fast
+
+    path = state_path(tmp_path / "store")
+    _, state = validate_full(store, project, shapes=shapes)
+    assert state.reaches and any(bound is not None for bound in state.reaches.values())
+    save_state(state, path)
+    assert load_state(path).reaches == state.reaches
+
+    def refuse(query):
+        raise AssertionError("a query was parsed again")
+
+    monkeypatch.setattr(fast, "query_reach", refuse)
+    g = graph("data/records/events/ex-good.yaml")
+    store.apply(GraphChange(replace={g: [t for t in triples(store, g) if t.predicate != ox.NamedNode(CKG + "reportedIn")]}))
+    incremental, _ = validate_incremental(store, project, {g}, load_state(path), shapes=shapes)
+    monkeypatch.undo()
+    assert incremental.revalidated is not None
+    assert key(incremental) == key(validate_full(store, project, shapes=shapes)[0])

@@ -93,11 +93,11 @@ def shape_descriptions(shapes: Shapes, report: ValidationReport) -> list[ox.Trip
 
 def run_engine(
     store: GraphStore, shapes: Shapes, *, engine: str, only: set | None, whole_sparql: bool = False,
-    touched: frozenset[str] = frozenset(),
+    touched: frozenset[str] = frozenset(), reaches: dict | None = None,
 ) -> tuple[ValidationReport, FastRun | None]:
     """Results for the focus nodes in `only` (all when None); with `whole_sparql` the SPARQL-based
     constraints the fast engine reran on every focus node (run.whole) report on all of them
-    (incremental validation replaces their old results whole). `touched`: see FastEngine."""
+    (incremental validation replaces their old results whole). `touched`, `reaches`: see FastEngine."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "pyshacl":
@@ -106,7 +106,7 @@ def run_engine(
             results = [r for r in results if r.focus in only]
         return ValidationReport(_unique(results), engine="pyshacl"), None
     with quiet_rdflib():
-        run = FastEngine(store, shapes, only=only, touched=touched).run()
+        run = FastEngine(store, shapes, only=only, touched=touched, reaches=reaches).run()
     results = run.results + [r for r in run.sparql_results if whole_sparql or only is None or r.focus in only]
     reduced = reduced_shapes_graph(shapes, run)
     if reduced is not None:

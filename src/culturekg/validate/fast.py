@@ -28,7 +28,7 @@ from ..sparql import QueryRefused
 from ..store.base import GraphStore
 from .components import Component, components, validator_query
 from .paths import SparqlPath, UnsupportedPath, sparql_path
-from .reach import Unbounded, query_reach
+from .reach import Reach, Unbounded, query_reach, reach_key
 from .results import ValidationResult
 from .shapes import CORE_COMPONENTS, MAIN_PARAMETER, Shape, Shapes
 from .sparql_constraints import UnsupportedSparql, message, sparql_constraint, with_focus
@@ -70,6 +70,8 @@ class FastRun:
     # (shape, component, sh:sparql node or None), the key of their results.
     sparql_results: list[ValidationResult] = field(default_factory=list)
     whole: set[tuple] = field(default_factory=set)
+    # reach_key(query) → its bound (None: unbounded), for the next run not to parse the queries again.
+    reaches: dict[str, Reach | None] = field(default_factory=dict)
     # How many edges from a focus node the core constraints read, and whether a path goes backwards:
     # what incremental validation needs to find the nodes a change can affect.
     reach: int = 0
@@ -80,7 +82,7 @@ class FastRun:
 
 class FastEngine:
     def __init__(self, store: GraphStore, shapes: Shapes, only: set | None = None,
-                 touched: frozenset[str] = frozenset()) -> None:
+                 touched: frozenset[str] = frozenset(), reaches: dict[str, Reach | None] | None = None) -> None:
         """`only`: restrict the focus nodes to these terms (incremental validation); `touched`: the
         predicates (IRIs) of the triples that changed, which decide whether a SPARQL constraint
         following a `*` or `+` path of them must be rerun on every focus node."""
@@ -88,6 +90,7 @@ class FastEngine:
         self.shapes = shapes
         self.only = only
         self.touched = touched
+        self.reaches = dict(reaches or {})
         self._whole: set[tuple] = set()
         self._down: dict[Node, set[Node]] | None = None
         self._subclass_cache: dict[Node, frozenset[Node]] = {}
@@ -181,7 +184,7 @@ class FastEngine:
         if self.only is not None:
             run.results = [r for r in run.results if r.focus in self.only]
         run.reach, run.inverse, run.unbounded = self.reach, self.inverse, self.unbounded
-        run.whole = self._whole
+        run.whole, run.reaches = self._whole, self.reaches
         return run
 
     def _visit(self, run: FastRun, shape: Shape, context: Context) -> None:
@@ -388,18 +391,21 @@ class FastEngine:
                 results += self._evaluate(child_shape, context, self._path(child_shape), None)
         return {to_rdflib(r.focus) for r in results}
 
-    def _scope(self, query: str, context: Context, run: FastRun | None, key: tuple) -> tuple[str, list | None]:
+    def _scope(self, query: str, context: Context, run: FastRun | None, constraint: tuple) -> tuple[str, list | None]:
         """Where a SPARQL-based constraint runs: on the focus nodes of `context` when its reach is bounded
         (which then counts in the engine's reach), else on every focus node, its results going to
         `run.sparql_results` (the list returned; None for the caller's own list)."""
         if run is None:
             return context.full, None  # a logical member: the engine is already marked unbounded
-        try:
-            bound = query_reach(query)
-        except Unbounded:
-            bound = None
+        key = reach_key(query)
+        if key not in self.reaches:
+            try:
+                self.reaches[key] = query_reach(query)
+            except Unbounded:
+                self.reaches[key] = None
+        bound = self.reaches[key]
         if bound is None or (self.only is not None and bound.closure & self.touched):
-            self._whole.add(key)
+            self._whole.add(constraint)
             return context.full, run.sparql_results
         self.reach = max(self.reach, context.distance + bound.reach)
         self.inverse = self.inverse or bound.inverse

@@ -55,10 +55,11 @@ def fingerprints(store: GraphStore, project: Project) -> dict[str, str]:
     return {g: " ".join(sorted(shas)) for g, shas in found.items()}
 
 
-def graphs_changed_since(store: GraphStore, project: Project, previous: ValidationState) -> set[ox.NamedNode]:
+def graphs_changed_since(store: GraphStore, project: Project, previous: ValidationState,
+                         now: dict[str, str] | None = None) -> set[ox.NamedNode]:
     """Graphs added, dropped or rewritten since `previous` was taken, whatever loads happened in between;
-    a graph without checksums in the metadata counts as changed."""
-    now = fingerprints(store, project)
+    a graph without checksums in the metadata counts as changed. `now`: fingerprints(store, project)."""
+    now = fingerprints(store, project) if now is None else now
     meta = Minter(project.base_iri).meta_graph
     present = {g.value for g in store.named_graphs()} - {meta.value}
     changed = {g for g in present if g not in now or now[g] != previous.fingerprints.get(g)}
@@ -74,8 +75,9 @@ def validate_store(store: GraphStore, project: Project, state_file: Path | None,
     engine = engine_for(store, project, engine)
     previous = load_state(state_file) if (state_file is not None and incremental) else None
     if previous is not None:
-        report, state = validate_incremental(store, project, graphs_changed_since(store, project, previous), previous,
-                                             engine=engine, shapes=shapes)
+        now = fingerprints(store, project)
+        report, state = validate_incremental(store, project, graphs_changed_since(store, project, previous, now),
+                                             previous, engine=engine, shapes=shapes, now=now)
     else:
         report, state = validate_full(store, project, engine=engine, shapes=shapes)
     if state_file is not None:
@@ -88,25 +90,26 @@ def validate_store(store: GraphStore, project: Project, state_file: Path | None,
 
 
 def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", shapes: Shapes | None = None,
-                  ) -> tuple[ValidationReport, ValidationState]:
+                  reaches: dict | None = None) -> tuple[ValidationReport, ValidationState]:
     shapes = shapes or load_shapes(project)
-    report, run = run_engine(store, shapes, engine=engine, only=None)
+    report, run = run_engine(store, shapes, engine=engine, only=None, reaches=reaches)
     report.results = described(store, project, shapes, report.results)
     state = ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
         nodes=_index(store, project, store.named_graphs()),
         reach=run.reach if run else 0, inverse=run.inverse if run else False,
         exact=run is not None and not run.delegated and not run.unbounded,
-        fingerprints=fingerprints(store, project),
+        fingerprints=fingerprints(store, project), reaches=run.reaches if run else {},
     )
     return report, state
 
 
 def validate_incremental(
     store: GraphStore, project: Project, changed: Iterable[ox.NamedNode], previous: ValidationState | None,
-    *, engine: str = "fast", shapes: Shapes | None = None,
+    *, engine: str = "fast", shapes: Shapes | None = None, now: dict[str, str] | None = None,
 ) -> tuple[ValidationReport, ValidationState]:
-    """Revalidate after the named graphs `changed` were rewritten or dropped; full when it cannot be exact."""
+    """Revalidate after the named graphs `changed` were rewritten or dropped; full when it cannot be exact.
+    `now`: the store's fingerprints, when the caller has them already."""
     shapes = shapes or load_shapes(project)
     changed = {g.value for g in changed}
     minter = Minter(project.base_iri)
@@ -133,9 +136,10 @@ def validate_incremental(
     affected |= _neighbourhood(store, anchors_o, previous.reach - 1, both_ways=True)
 
     touched = frozenset(p.value for p in parse_terms(sorted(predicates)))
-    report, run = run_engine(store, shapes, engine=engine, only=affected, whole_sparql=True, touched=touched)
+    report, run = run_engine(store, shapes, engine=engine, only=affected, whole_sparql=True, touched=touched,
+                             reaches=previous.reaches)
     if run is None or run.delegated or run.unbounded or run.reach > previous.reach or (run.inverse and not previous.inverse):
-        return validate_full(store, project, engine=engine, shapes=shapes)
+        return validate_full(store, project, engine=engine, shapes=shapes, reaches=run.reaches if run else None)
     kept = [r for r in previous.results if r.focus not in affected and _constraint(r) not in run.whole]
     fresh = described(store, project, shapes, report.results)
     report.results = kept + fresh
@@ -144,7 +148,7 @@ def validate_incremental(
     state = ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
         nodes=_Overlay(previous.nodes, graphs), reach=previous.reach, inverse=previous.inverse, exact=True,
-        fingerprints=fingerprints(store, project),
+        fingerprints=now if now is not None else fingerprints(store, project), reaches=run.reaches,
     )
     if previous.origin is not None:
         state.delta = Delta(previous.origin, {str(t) for t in affected}, set(run.whole), fresh, graphs)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .reach import Reach
 from .results import ValidationResult
 
 STATE_VERSION = 5
@@ -56,6 +57,8 @@ class ValidationState:
     exact: bool = True
     # graph IRI → the sha256 of its source files, from the load metadata: what tells a graph changed.
     fingerprints: dict[str, str] = field(default_factory=dict)
+    # The SPARQL constraints' bounds (FastRun.reaches).
+    reaches: dict[str, Reach | None] = field(default_factory=dict)
     origin: Path | None = None  # the file it was loaded from
     delta: Delta | None = None
 
@@ -102,7 +105,7 @@ def load_state(path: Path) -> ValidationState | None:
             shapes_sha256=meta["shapes_sha256"], base_iri=meta["base_iri"], engine=meta["engine"],
             results=_results_from_json(rows), nodes=StoredNodes(path, iris),
             reach=int(meta["reach"]), inverse=meta["inverse"] == "1", exact=meta["exact"] == "1",
-            fingerprints=fingerprints, origin=path,
+            fingerprints=fingerprints, origin=path, reaches=_reaches_from_json(meta.get("reaches", "{}")),
         )
     except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -157,8 +160,14 @@ def _update(state: ValidationState, path: Path) -> None:
 def _write_meta(db: sqlite3.Connection, state: ValidationState) -> None:
     meta = {"version": str(STATE_VERSION), "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
             "engine": state.engine, "reach": str(state.reach), "inverse": "1" if state.inverse else "0",
-            "exact": "1" if state.exact else "0"}
+            "exact": "1" if state.exact else "0",
+            "reaches": json.dumps({k: None if r is None else [r.reach, r.inverse, sorted(r.closure)]
+                                   for k, r in state.reaches.items()})}
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def _reaches_from_json(text: str) -> dict[str, Reach | None]:
+    return {k: None if v is None else Reach(int(v[0]), bool(v[1]), frozenset(v[2])) for k, v in json.loads(text).items()}
 
 
 @contextmanager
