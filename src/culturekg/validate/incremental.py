@@ -157,7 +157,8 @@ def validate_incremental(
         fingerprints=now if now is not None else fingerprints(store, project), reaches=run.reaches,
     )
     if previous.origin is not None:
-        state.delta = Delta(previous.origin, {str(t) for t in affected}, set(run.whole), fresh, graphs)
+        state.delta = Delta(previous.origin, {str(t) for t in affected}, set(run.whole), fresh, graphs,
+                            previous.fingerprints)
     return report, state
 
 

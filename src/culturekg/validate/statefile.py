@@ -41,6 +41,7 @@ class Delta:
     rerun: set[tuple]  # (shape, component, sh:sparql node) of constraints replaced on every focus node
     fresh: list[ValidationResult]
     graphs: dict[str, Nodes | None]  # None: the graph is gone
+    fingerprints: dict[str, str]  # as the file holds them: only the differences are written
 
 
 @dataclass
@@ -153,8 +154,10 @@ def _update(state: ValidationState, path: Path) -> None:
             db.execute("DELETE FROM graphs WHERE iri = ?", (iri,))
             if nodes is not None:
                 db.execute("INSERT INTO graphs VALUES (?, ?, ?, ?)", (iri, *(_join(part) for part in nodes)))
-        db.execute("DELETE FROM fingerprints")
-        db.executemany("INSERT INTO fingerprints VALUES (?, ?)", state.fingerprints.items())
+        now, before = state.fingerprints, delta.fingerprints
+        db.executemany("DELETE FROM fingerprints WHERE iri = ?", ((g,) for g in before.keys() - now.keys()))
+        db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)",
+                       ((g, sha) for g, sha in now.items() if before.get(g) != sha))
 
 
 def _write_meta(db: sqlite3.Connection, state: ValidationState) -> None:
