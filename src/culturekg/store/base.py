@@ -7,7 +7,7 @@ formatted into the query text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, Union
 
@@ -62,8 +62,3 @@ class GraphStore(Protocol):
 
     def close(self) -> None: ...
 
-
-def values_clause(bindings: Bindings) -> tuple[Sequence[str], Iterable[Term]]:
-    """Variables and terms of a binding set, in a stable order (for engines that take VALUES)."""
-    names = sorted(bindings)
-    return names, [bindings[n] for n in names]
