@@ -7,6 +7,7 @@ run (never Python's hash()). Two different things that would get the same IRI ar
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -36,15 +37,13 @@ def check_key(kind: str, key: str) -> None:
 
 def slug(text: str) -> str:
     """A key from free text: lower-case ASCII letters and digits joined by '-'."""
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
 
 
 def compound(*parts: str) -> str:
-    """A key built from other keys; '--' cannot occur inside a single key's slug boundaries ambiguously
-    because each part is itself a valid key and parts are joined with a double hyphen."""
+    """A key built from other keys, joined with '--'. A part that itself contains '--' could make two
+    compounds equal; the Registry refuses that as an IRI collision rather than merging them."""
     return "--".join(parts)
 
 
