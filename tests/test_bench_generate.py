@@ -76,3 +76,18 @@ def test_twenty_events_load_through_the_loader(project: Path) -> None:
         "SELECT (COUNT(*) AS ?n) WHERE { ?p ckg:role ckgr:facilitator ; ckg:agent ?a ; ckg:event ?e }"
     ).rows
     assert int(facilitators[0][0].value) >= 20
+
+
+def test_a_synthetic_project_validates_without_violations(project: Path) -> None:
+    # Real cities whose administrative area only a real event record names would leave that area unlabelled.
+    from culturekg.loader import load
+    from culturekg.project import load_project
+    from culturekg.store.embedded import EmbeddedStore
+    from culturekg.validate import count_violations, validate
+
+    store = EmbeddedStore(None)
+    loaded = load_project(project)
+    load(loaded, store)
+    report = validate(store, loaded, engine="fast")
+    assert [(r.focus, r.message) for r in report.results if r.severity.value.endswith("Violation")] == []
+    assert count_violations(report)["violations"] == 0

@@ -171,7 +171,10 @@ def write_reference(reference: Path, out_data: Path, world: World, events: int, 
 
 
 def _write_cities(reference: Path, target: Path, world: World, seed: int, rng: random.Random) -> int:
-    rows = _real_rows(reference, "cities.csv")
+    # A city's administrative area is named only by the real event record that declares it, which a
+    # synthetic project does not copy: such a city would leave an unnamed area (a shape violation).
+    # No copied table refers to those cities (conventions name only their adoption cities).
+    rows = [r for r in _real_rows(reference, "cities.csv") if not r.get("admin_area")]
     for cc in world.countries:
         keys = [f"syn-city-{cc.lower()}-{n}" for n in range(1, rng.randint(1, 3) + 1)]
         world.cities[cc] = keys
