@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -12,7 +13,10 @@ from rich.table import Table
 from ..errors import ConfigError, RecordError
 from ..loader import LoadReport, load
 from ..stats import GraphStats, graph_stats
-from ..validate import count_violations, state_path, validate_store
+from ..validate import count_violations, state_path
+from ..validate.incremental import LoadedChanges, validate_and_keep
+from ..validate.statefile import set_store_stamp
+from ..validate.storestamp import store_stamp
 
 _STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs"}
 
@@ -34,6 +38,14 @@ def _load_with_progress(state, store, console: Console, full: bool) -> LoadRepor
             bar.update(tasks[stage], completed=done, total=total)
 
         return load(state.project, store, progress, full=full)
+
+
+def _stamp(report_file: Path, store_dir: Path) -> None:
+    try:
+        set_store_stamp(report_file, store_stamp(store_dir))
+    except OSError as exc:
+        # Without the stamp the next build compares every graph's checksums: slower, as right.
+        typer.echo(f"warning: {exc}", err=True)
 
 
 def _stats_table(stats: GraphStats, title: str) -> Table:
@@ -64,6 +76,11 @@ def build(
     console = Console(stderr=True)
     if not state.project.data_dir.is_dir():
         raise ConfigError(f"{state.project.data_dir}: no data/ folder here; run build in a project folder or pass -C DIR")
+    # Taken before opening, which changes the directory: whether anyone wrote the store since the
+    # last build that validated it decides whether this load's own list of changes can be trusted.
+    stamp_before = store_stamp(state.resolved_store_path)
+    report_file = state_path(state.resolved_store_path)
+    kept = False
     store = state.open_store()
     try:
         try:
@@ -79,13 +96,15 @@ def build(
             with console.status("Validating against the shapes"):
                 # Incremental against the state the last validation left beside the store: only the
                 # nodes a changed record can affect are checked again; the result equals a full run.
-                report_file = state_path(state.resolved_store_path)
-                validation = validate_store(
-                    store, state.project, report_file, engine=engine, incremental=not full_validation
+                loaded = LoadedChanges(tuple(report.changed) + tuple(report.removed), stamp_before)
+                validation, kept = validate_and_keep(
+                    store, state.project, report_file, engine=engine, incremental=not full_validation, loaded=loaded
                 )
                 violations = count_violations(validation)
     finally:
         store.close()
+    if kept:
+        _stamp(report_file, state.resolved_store_path)
 
     summary = {
         "store": str(state.resolved_store_path),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,11 +34,12 @@ from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 from .statefile import Delta, Nodes, ValidationState, load_state, parse_terms, save_state, state_path
 
-__all__ = ["ValidationState", "changed_graphs", "graphs_changed_since", "load_state", "save_state", "state_path",
-           "validate_full", "validate_incremental", "validate_store"]
+__all__ = ["LoadedChanges", "ValidationState", "changed_graphs", "changes_since", "graphs_changed_since", "load_state",
+           "save_state", "state_path", "validate_and_keep", "validate_full", "validate_incremental", "validate_store"]
 
 _BATCH = 2000
 _SHA256 = ox.NamedNode("https://w3id.org/culturekg/ontology#sha256")
+_CHECKSUMS = "SELECT ?g ?sha WHERE { GRAPH ?meta { ?g ?sha256 ?sha } }"
 
 
 def changed_graphs(project: Project, paths: Iterable[str]) -> set[ox.NamedNode]:
@@ -46,15 +48,28 @@ def changed_graphs(project: Project, paths: Iterable[str]) -> set[ox.NamedNode]:
     return {minter.graph(p) for p in paths}
 
 
-def fingerprints(store: GraphStore, project: Project) -> dict[str, str]:
-    """Each named graph's source-file checksums (ckg:sha256 in the load metadata), joined."""
+@dataclass(frozen=True)
+class LoadedChanges:
+    """What the load of this build rewrote or dropped (LoadReport.changed + removed: paths relative to the
+    project root), and storestamp.store_stamp of the store taken before the build opened it."""
+
+    paths: tuple[str, ...]
+    stamp_before: str | None
+
+
+def fingerprints(store: GraphStore, project: Project, graphs: Iterable[ox.NamedNode] | None = None) -> dict[str, str]:
+    """Each named graph's source-file checksums (ckg:sha256 in the load metadata), joined; `graphs`:
+    only those graphs' (a graph without checksums is left out)."""
     meta = Minter(project.base_iri).meta_graph
     local = getattr(store, "oxigraph", None)
     if isinstance(local, ox.Store):
-        # Every run reads all of them: a pattern lookup is 3x faster than the same SELECT's solutions.
-        rows = ((q.subject, q.object) for q in local.quads_for_pattern(None, _SHA256, None, meta))
+        # A pattern lookup is 3x faster than the same SELECT's solutions.
+        subjects = [None] if graphs is None else list(graphs)
+        rows = ((q.subject, q.object) for g in subjects for q in local.quads_for_pattern(g, _SHA256, None, meta))
+    elif graphs is None:
+        rows = store.select(_CHECKSUMS, {"meta": meta, "sha256": _SHA256}).rows
     else:
-        rows = store.select("SELECT ?g ?sha WHERE { GRAPH " + str(meta) + " { ?g " + str(_SHA256) + " ?sha } }").rows
+        rows = [row for g in graphs for row in store.select(_CHECKSUMS, {"meta": meta, "sha256": _SHA256, "g": g}).rows]
     found: dict[str, list[str]] = {}
     for graph, sha in rows:
         found.setdefault(graph.value, []).append(sha.value)
@@ -74,25 +89,51 @@ def graphs_changed_since(store: GraphStore, project: Project, previous: Validati
     return {ox.NamedNode(g) for g in changed}
 
 
+def changes_since(store: GraphStore, project: Project, previous: ValidationState,
+                  loaded: LoadedChanges | None = None) -> tuple[set[ox.NamedNode], dict[str, str]]:
+    """The graphs changed since `previous` was taken, and the store's fingerprints now.
+
+    When `loaded` is a load that began on the store exactly as the build that saved `previous` left
+    it (the same store stamp), what that load rewrote or dropped is all that changed, and only those
+    graphs' checksums are read. Otherwise (another writer, a build cut short or run without
+    validation, no stamp) every graph's checksums are compared: O(graphs), but right whatever happened."""
+    if loaded is not None and loaded.stamp_before is not None and loaded.stamp_before == previous.store_stamp:
+        changed = changed_graphs(project, loaded.paths)
+        now = {g: sha for g, sha in previous.fingerprints.items() if ox.NamedNode(g) not in changed}
+        now.update(fingerprints(store, project, changed))
+        return changed, now
+    now = fingerprints(store, project)
+    return graphs_changed_since(store, project, previous, now), now
+
+
 def validate_store(store: GraphStore, project: Project, state_file: Path | None, *, engine: str = "fast",
                    incremental: bool = True, shapes: Shapes | None = None) -> ValidationReport:
-    """What `culturekg build` and `culturekg validate` run: incremental against the state saved in
-    `state_file` when there is a usable one (and `incremental`), else full; the new state is saved."""
+    """What `culturekg validate` runs: incremental against the state saved in `state_file` when there
+    is a usable one (and `incremental`), else full; the new state is saved."""
+    return validate_and_keep(store, project, state_file, engine=engine, incremental=incremental, shapes=shapes)[0]
+
+
+def validate_and_keep(store: GraphStore, project: Project, state_file: Path | None, *, engine: str = "fast",
+                      incremental: bool = True, shapes: Shapes | None = None,
+                      loaded: LoadedChanges | None = None) -> tuple[ValidationReport, bool]:
+    """validate_store, told what the build's load changed (see changes_since); also says whether the
+    new state was saved, which is when the build may stamp it (statefile.set_store_stamp)."""
     engine = engine_for(store, project, engine)
     previous = load_state(state_file) if (state_file is not None and incremental) else None
     if previous is not None:
-        now = fingerprints(store, project)
-        report, state = validate_incremental(store, project, graphs_changed_since(store, project, previous, now),
-                                             previous, engine=engine, shapes=shapes, now=now)
+        changed, now = changes_since(store, project, previous, loaded)
+        report, state = validate_incremental(store, project, changed, previous, engine=engine, shapes=shapes, now=now)
     else:
         report, state = validate_full(store, project, engine=engine, shapes=shapes)
-    if state_file is not None:
-        try:
-            save_state(state, state_file)
-        except OSError as exc:
-            # The report is right without it; only the next incremental run falls back to a full one.
-            warnings.warn(f"{state_file}: cannot keep the validation state: {exc}", stacklevel=2)
-    return report
+    if state_file is None:
+        return report, False
+    try:
+        save_state(state, state_file)
+    except OSError as exc:
+        # The report is right without it; only the next incremental run falls back to a full one.
+        warnings.warn(f"{state_file}: cannot keep the validation state: {exc}", stacklevel=2)
+        return report, False
+    return report, True
 
 
 def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", shapes: Shapes | None = None,

@@ -62,6 +62,9 @@ class ValidationState:
     reaches: dict[str, Reach | None] = field(default_factory=dict)
     origin: Path | None = None  # the file it was loaded from
     delta: Delta | None = None
+    # storestamp.store_stamp of the store when the build that saved this state closed it; None
+    # until then, or when the store was not closed by such a build (see set_store_stamp).
+    store_stamp: str | None = None
 
 
 def state_path(store_path: Path) -> Path:
@@ -107,6 +110,7 @@ def load_state(path: Path) -> ValidationState | None:
             results=_results_from_json(rows), nodes=StoredNodes(path, iris),
             reach=int(meta["reach"]), inverse=meta["inverse"] == "1", exact=meta["exact"] == "1",
             fingerprints=fingerprints, origin=path, reaches=_reaches_from_json(meta.get("reaches", "{}")),
+            store_stamp=meta.get("store_stamp") or None,
         )
     except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -160,10 +164,22 @@ def _update(state: ValidationState, path: Path) -> None:
                        ((g, sha) for g, sha in now.items() if before.get(g) != sha))
 
 
+def set_store_stamp(path: Path, stamp: str | None) -> None:
+    """Record the stamp of the store the state at `path` describes, once the store is closed.
+    Nothing happens when there is no state there (the next run is a full one anyway)."""
+    if not path.is_file():
+        return
+    try:
+        with _connect(path) as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('store_stamp', ?)", (stamp or "",))
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot update {path}: {exc}") from exc
+
+
 def _write_meta(db: sqlite3.Connection, state: ValidationState) -> None:
     meta = {"version": str(STATE_VERSION), "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
             "engine": state.engine, "reach": str(state.reach), "inverse": "1" if state.inverse else "0",
-            "exact": "1" if state.exact else "0",
+            "exact": "1" if state.exact else "0", "store_stamp": state.store_stamp or "",
             "reaches": json.dumps({k: None if r is None else [r.reach, r.inverse, sorted(r.closure)]
                                    for k, r in state.reaches.items()})}
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
