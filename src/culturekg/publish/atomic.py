@@ -9,9 +9,7 @@ staging folder is thrown away next time); one killed while swapping is finished 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import os
 import shutil
 import uuid
@@ -22,6 +20,7 @@ from ..errors import ConfigError
 MANIFEST = "SHA256SUMS"
 _MARKER = "COMPLETE"
 _STAGING_PREFIX = ".staging-"
+_SCRATCH = ".scratch"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -37,14 +36,6 @@ def atomic_write(path: Path, data: bytes) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """gzip without a timestamp or file name in the header, so equal input gives equal bytes."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as handle:
-        handle.write(data)
-    return buffer.getvalue()
 
 
 def sha256_file(path: Path) -> str:
@@ -100,16 +91,24 @@ class Staging:
             handle.write(data)
         return target
 
+    def scratch(self) -> Path:
+        """A folder for work files that are not part of the release (dropped with the staging folder)."""
+        return self.root / _SCRATCH
+
     def files(self) -> list[str]:
         found = []
         for path in self.root.rglob("*"):
-            if path.is_file() and path.name != _MARKER:
-                found.append(path.relative_to(self.root).as_posix())
+            relative = path.relative_to(self.root)
+            if path.is_file() and path.name != _MARKER and relative.parts[0] != _SCRATCH:
+                found.append(relative.as_posix())
         return sorted(found)
 
-    def commit(self) -> dict[str, str]:
-        """Mark the staging folder complete, then move it into place (manifest last). Returns the manifest."""
-        entries = {name: sha256_file(self.root / name) for name in self.files() if name != MANIFEST}
+    def commit(self, known: dict[str, str] | None = None) -> dict[str, str]:
+        """Mark the staging folder complete, then move it into place (manifest last). Returns the manifest.
+        `known`: SHA-256 of files counted while they were written (they are not read again)."""
+        shutil.rmtree(self.scratch(), ignore_errors=True)
+        known = known or {}
+        entries = {name: known.get(name) or sha256_file(self.root / name) for name in self.files() if name != MANIFEST}
         (self.root / MANIFEST).write_bytes(manifest_text(entries))
         marker = self.root / _MARKER
         marker.write_bytes(b"")

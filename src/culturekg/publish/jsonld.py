@@ -9,12 +9,13 @@ give equal bytes. Every document is parsed back by pyoxigraph's JSON-LD parser b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES, RDF, XSD
+from .canonical import GraphName
 from .limits import UnrepresentableTerm, check_json
 
 _RDF_TYPE = RDF.type
@@ -134,6 +135,39 @@ def dumps(doc: dict) -> bytes:
     lines.append(" ]")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_dump(by_graph: Callable[[], Iterable[tuple[GraphName, list[ox.Triple]]]], graphs: list[GraphName],
+               base_iri: str, output) -> None:
+    """The whole graph as one document, written one named graph at a time, laid out as `dumps` lays
+    out a document. A node of the default graph named like a graph is written with that graph's
+    `@graph`, where the graph comes. A value JSON cannot carry stops the writing (the caller
+    throws the partial file away)."""
+    compact = _compactor(base_iri)
+    names = {compact.node_id(g) for g in graphs if not isinstance(g, ox.DefaultGraph)}
+    output.write(f'{{\n "@context": {_line(context(base_iri))},\n "@graph": ['.encode("utf-8"))
+    first = True
+    waiting: dict[str, dict] = {}
+
+    def item(text: str) -> None:
+        nonlocal first
+        output.write(("\n  " if first else ",\n  ").encode("utf-8") + text.encode("utf-8"))
+        first = False
+
+    for graph, triples in by_graph():
+        check_json(triples)
+        if isinstance(graph, ox.DefaultGraph):
+            for node in _nodes(triples, compact):
+                if node["@id"] in names:
+                    waiting[node["@id"]] = node
+                else:
+                    item(_line(node))
+            continue
+        key = compact.node_id(graph)
+        head = waiting.pop(key, {"@id": key})
+        inner = ",\n".join(f"   {_line(node)}" for node in _nodes(triples, compact))
+        item(f'{_line(head)[:-1]}, "@graph": [\n{inner}\n  ]}}')
+    output.write(b"\n ]\n}\n")
 
 
 def context_document(base_iri: str) -> bytes:

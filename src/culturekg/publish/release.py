@@ -12,10 +12,12 @@ import pyoxigraph as ox
 from ..project import Project
 from ..store.base import GraphStore
 from . import describe, jsonld
-from .atomic import Staging, gzip_bytes, recover
+from .atomic import Staging, recover
 from .describe import ReleaseFile
-from .dumps import FORMATS, Snapshot, serialize
+from .dumps import FORMATS, write
 from .settings import ReleaseInfo
+from .sink import DumpSink
+from .snapshot import Snapshot
 from .verify import check_dump
 
 DUMP_STEM = "dumps/culturekg"
@@ -44,16 +46,16 @@ def publish(
     """Write a complete release to `out`, replacing the previous one only once everything is checked."""
     out.mkdir(parents=True, exist_ok=True)
     report = PublishReport(out=out, notes=recover(out))
-    snapshot = Snapshot.of(store)
     staging = Staging(out)
     try:
-        files = _dumps(staging, snapshot, info, parser, report)
-        files += _vocabulary_files(staging, project, info, report)
-        if site is not None:
-            site(staging, snapshot.quads, project, info)
-        stats = describe.statistics(snapshot.triples())
+        with Snapshot.of(store, staging.scratch()) as snapshot:
+            files = _dumps(staging, snapshot, info, parser, report)
+            files += _vocabulary_files(staging, project, info, report)
+            if site is not None:
+                site(staging, list(snapshot.quads()), project, info)
+            stats = describe.statistics(snapshot.triples())
         staging.write("void.ttl", describe.turtle(info, stats, files))
-        report.files = staging.commit()
+        report.files = staging.commit(known={f.name: f.sha256 for f in files})
     except BaseException:
         staging.discard()
         raise
@@ -69,13 +71,19 @@ def _dumps(staging: Staging, snapshot: Snapshot, info: ReleaseInfo, parser: str 
     files = []
     for fmt in FORMATS:
         name = f"{DUMP_STEM}.{fmt.extension}"
-        data = serialize(fmt, snapshot, info.base_iri)
-        what = "the whole graph with its named graphs" if fmt.keeps_graphs else "all statements of the graph, without graph names"
-        files.append(_record(staging, name, data, f"{fmt.name} dump: {what}", fmt.media_type, is_dump=True))
+        sink = DumpSink(staging.path(name))
+        try:
+            write(fmt, snapshot, info.base_iri, sink.stream)
+        except BaseException:
+            sink.abandon()
+            raise
+        plain, packed = sink.close()
         used = check_dump(staging.path(name), fmt, snapshot, parser)
         report.checks.append(f"{name}: read back with {used}, same graph")
-        files.append(_record(staging, name + ".gz", gzip_bytes(data), f"{fmt.name} dump, gzipped: {what}",
-                             fmt.media_type, gzipped=True, is_dump=True))
+        what = "the whole graph with its named graphs" if fmt.keeps_graphs else "all statements of the graph, without graph names"
+        files.append(ReleaseFile(name, f"{fmt.name} dump: {what}", fmt.media_type, plain.size, plain.sha256, is_dump=True))
+        files.append(ReleaseFile(name + ".gz", f"{fmt.name} dump, gzipped: {what}", fmt.media_type, packed.size, packed.sha256,
+                                 gzipped=True, is_dump=True))
     return files
 
 

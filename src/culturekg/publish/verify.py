@@ -1,22 +1,26 @@
-"""Every dump is read back by a parser other than the one that wrote it, and compared with the store.
+"""Every dump is read back by a parser other than the one that wrote it, and compared with the snapshot.
 
 pyoxigraph wrote N-Triples, N-Quads, Turtle, TriG and RDF/XML, so those are read by Raptor (`rapper`,
 Debian raptor2-utils) when it is installed, else by rdflib. JSON-LD came from our own writer, so
-pyoxigraph's JSON-LD parser reads it. Both sides are canonicalized (RDFC-1.0) before comparing, so
-blank-node labels do not matter.
+pyoxigraph's JSON-LD parser reads it. What the parser reads is streamed, written again as N-Quads by
+pyoxigraph and compared with the snapshot's text through an order-independent digest (`digest`), so
+neither graph is held in memory; only when they differ are both sides sorted on disk to name the
+statements that differ.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import CultureKGError
-from .canonical import canonical_dataset, fold_language_case
-from .dumps import DumpFormat, Snapshot
+from .digest import LineDigest, digest_file
+from .dumps import DumpFormat
+from .snapshot import Snapshot, SortedLines
 
 _RAPPER_SYNTAX = {
     ox.RdfFormat.N_QUADS: "nquads",
@@ -46,36 +50,52 @@ class RapperRefused(DumpMismatch):
         self.reason = reason
 
 
-def read_back(path: Path, fmt: DumpFormat, parser: str | None = None) -> tuple[str, list[ox.Quad]]:
-    """(name of the parser used, the quads it read). For the formats pyoxigraph wrote, `parser` forces
-    'rapper' or 'rdflib'; JSON-LD is always read by pyoxigraph."""
+def read_back(path: Path, fmt: DumpFormat, output, parser: str | None = None) -> str:
+    """Write what a parser reads from `path` to the binary stream `output` as N-Quads; returns the
+    parser's name. For the formats pyoxigraph wrote, `parser` forces 'rapper' or 'rdflib'; JSON-LD is
+    always read by pyoxigraph."""
     if fmt.rdf_format == ox.RdfFormat.JSON_LD:
         chosen = "pyoxigraph"
     else:
         chosen = parser or ("rapper" if shutil.which("rapper") else "rdflib")
     if chosen == "pyoxigraph":
-        return chosen, list(ox.parse(path=str(path), format=fmt.rdf_format))
-    if chosen == "rapper":
-        return chosen, _read_with_rapper(path, fmt)
-    if chosen == "rdflib":
-        return chosen, _read_with_rdflib(path, fmt)
-    raise ValueError(f"unknown parser {chosen!r}")
+        ox.serialize(ox.parse(path=str(path), format=fmt.rdf_format), output, format=ox.RdfFormat.N_QUADS)
+    elif chosen == "rapper":
+        _read_with_rapper(path, fmt, output)
+    elif chosen == "rdflib":
+        ox.serialize(_read_with_rdflib(path, fmt), output, format=ox.RdfFormat.N_QUADS)
+    else:
+        raise ValueError(f"unknown parser {chosen!r}")
+    return chosen
 
 
-def _read_with_rapper(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
-    done = subprocess.run(
-        ["rapper", "--quiet", "--input", _RAPPER_SYNTAX[fmt.rdf_format], "--output", "nquads", str(path)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise RapperRefused(f"{path.name}: rapper cannot read the {fmt.name} dump", message[0] if message else "no message")
-    # N-Quads is the neutral exchange form here: Raptor did the real parsing.
-    return list(ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS))
+def _read_with_rapper(path: Path, fmt: DumpFormat, output) -> None:
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            ["rapper", "--quiet", "--input", _RAPPER_SYNTAX[fmt.rdf_format], "--output", "nquads", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        unreadable = None
+        try:
+            # N-Quads is the neutral exchange form here: Raptor did the real parsing.
+            ox.serialize(ox.parse(process.stdout, format=ox.RdfFormat.N_QUADS), output, format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as error:
+            unreadable = error
+            process.kill()
+        finally:
+            process.stdout.close()
+            status = process.wait()
+        if status != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip().splitlines()
+            raise RapperRefused(f"{path.name}: rapper cannot read the {fmt.name} dump", message[0] if message else "no message")
+        if unreadable is not None:
+            raise unreadable
 
 
 def _read_with_rdflib(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
+    """rdflib holds the whole graph: it is the fallback when Raptor is missing or refuses a dump."""
     import rdflib
 
     from ..terms import to_ox as _ox
@@ -99,34 +119,60 @@ def _read_with_rdflib(path: Path, fmt: DumpFormat) -> list[ox.Quad]:
         rdflib.NORMALIZE_LITERALS = previous
 
 
-def _lines(nquads: bytes) -> set[bytes]:
-    lines = set(nquads.splitlines())
-    lines.discard(b"")
-    return lines
-
-
 def check_dump(path: Path, fmt: DumpFormat, snapshot: Snapshot, parser: str | None = None) -> str:
-    """Raise DumpMismatch unless `path` reads back as the snapshot's graph. Returns the parser's name.
-
-    Fast path: what the parser read, written again as N-Quads by pyoxigraph, has exactly the lines of
-    the snapshot. Only when it does not (blank-node labels, language-tag case) are both sides
-    canonicalized and compared as datasets."""
+    """Raise DumpMismatch unless `path` reads back as the snapshot's graph. Returns the parser's name."""
+    got = LineDigest()
     try:
-        used, read = read_back(path, fmt, parser)
+        used = read_back(path, fmt, got, parser)
     except RapperRefused as refused:
         # Raptor 2.0 predates parts of TriG 1.1 (blank-node graph names): let rdflib be the other parser.
-        used, read = read_back(path, fmt, "rdflib")
+        got = LineDigest()
+        read_back(path, fmt, got, "rdflib")
         used = f"rdflib (rapper could not: {refused.reason})"
-    want = snapshot.statements(fmt.keeps_graphs)
-    if _lines(ox.serialize(read, format=ox.RdfFormat.N_QUADS)) == _lines(want):
+    got.close()
+    if got.same_as(snapshot.digest(fmt.keeps_graphs)):
         return used
-    expected = fold_language_case(canonical_dataset(ox.parse(want, format=ox.RdfFormat.N_QUADS)))
-    got = fold_language_case(canonical_dataset(read))
-    if expected == got:
-        return used
-    want_set, got_set = {str(q) for q in expected}, {str(q) for q in got}
-    missing, extra = sorted(want_set - got_set), sorted(got_set - want_set)
-    raise DumpMismatch(
+    raise _mismatch(path, fmt, snapshot, "rdflib" if used.startswith("rdflib") else used, used)
+
+
+def _mismatch(path: Path, fmt: DumpFormat, snapshot: Snapshot, parser: str, used: str) -> DumpMismatch:
+    """Name what differs: both sides again, their lines sorted on disk and walked side by side."""
+    with tempfile.TemporaryDirectory(dir=snapshot.folder) as work:
+        folder = Path(work)
+        want_lines, got_lines = SortedLines(folder / "want"), SortedLines(folder / "got")
+        (folder / "want").mkdir()
+        (folder / "got").mkdir()
+        want = digest_file(snapshot.statements_path(fmt.keeps_graphs), keep=want_lines)
+        got = LineDigest(keep=got_lines)
+        read_back(path, fmt, got, parser)
+        got.close()
+        for name, lines in (("want", want_lines), ("got", got_lines)):
+            with open(folder / f"{name}.nq", "wb") as handle:
+                lines.write_to(handle)
+        missing, extra = _differences(folder / "want.nq", folder / "got.nq")
+    if want.blank or got.blank:
+        want_set, got_set = {str(q) for q in want.blank_dataset()}, {str(q) for q in got.blank_dataset()}
+        missing += sorted(want_set - got_set)
+        extra += sorted(got_set - want_set)
+    return DumpMismatch(
         f"{path.name}: reading the {fmt.name} dump back with {used} does not give the store's graph "
         f"({len(missing)} statements missing, e.g. {missing[:3]}; {len(extra)} unexpected, e.g. {extra[:3]})"
     )
+
+
+def _differences(want: Path, got: Path) -> tuple[list[str], list[str]]:
+    """Lines only in `want`, lines only in `got`; both files sorted."""
+    missing: list[str] = []
+    extra: list[str] = []
+    with open(want, "rb") as left, open(got, "rb") as right:
+        a, b = left.readline(), right.readline()
+        while a or b:
+            if a and (not b or a < b):
+                missing.append(a.decode("utf-8", "replace").rstrip("\n"))
+                a = left.readline()
+            elif b and (not a or b < a):
+                extra.append(b.decode("utf-8", "replace").rstrip("\n"))
+                b = right.readline()
+            else:
+                a, b = left.readline(), right.readline()
+    return missing, extra
