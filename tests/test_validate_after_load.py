@@ -33,6 +33,7 @@ ONLY_KYRGYZSTAN = f"""
 """
 FELT = "data/records/events/felt-2019.yaml"  # in Kyrgyzstan: moved to Kazakhstan, it breaks the rule
 ALMATY = "data/records/events/almaty-2017-2005-training.yaml"  # a change of attendance breaks nothing
+QPR = "data/records/events/qpr-2023-two-venues.yaml"
 
 
 @pytest.fixture
@@ -104,6 +105,11 @@ def test_a_build_after_a_build_reads_only_the_checksums_of_what_its_load_changed
     third = build(root)
     assert lookups[-1] == {graph(FELT)}
     assert third["validation"]["violations"] == full_violations(root) == first["validation"]["violations"] + 1
+
+    (root / QPR).unlink()  # in Kazakhstan: its violation goes with it
+    fourth = build(root)
+    assert fourth["files_removed"] == 1 and lookups[-1] == {graph(QPR)}
+    assert fourth["validation"]["violations"] == full_violations(root) == third["validation"]["violations"] - 1
     store = EmbeddedStore(store_dir(root), read_only=True)
     try:
         assert load_state(state_path(store_dir(root))).fingerprints == fingerprints(store, load_project(root))

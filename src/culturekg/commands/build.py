@@ -96,7 +96,7 @@ def build(
             with console.status("Validating against the shapes"):
                 # Incremental against the state the last validation left beside the store: only the
                 # nodes a changed record can affect are checked again; the result equals a full run.
-                loaded = LoadedChanges(tuple(report.changed) + tuple(report.removed), stamp_before)
+                loaded = LoadedChanges(tuple(report.changed), tuple(report.removed), stamp_before)
                 validation, kept = validate_and_keep(
                     store, state.project, report_file, engine=engine, incremental=not full_validation, loaded=loaded
                 )

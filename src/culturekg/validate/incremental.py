@@ -50,10 +50,11 @@ def changed_graphs(project: Project, paths: Iterable[str]) -> set[ox.NamedNode]:
 
 @dataclass(frozen=True)
 class LoadedChanges:
-    """What the load of this build rewrote or dropped (LoadReport.changed + removed: paths relative to the
-    project root), and storestamp.store_stamp of the store taken before the build opened it."""
+    """What the load of this build rewrote and dropped (LoadReport.changed and .removed: paths relative to
+    the project root), and storestamp.store_stamp of the store taken before the build opened it."""
 
-    paths: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
     stamp_before: str | None
 
 
@@ -97,13 +98,21 @@ def changes_since(store: GraphStore, project: Project, previous: ValidationState
     it (the same store stamp), what that load rewrote or dropped is all that changed, and only those
     graphs' checksums are read. Otherwise (another writer, a build cut short or run without
     validation, no stamp) every graph's checksums are compared: O(graphs), but right whatever happened."""
-    if loaded is not None and loaded.stamp_before is not None and loaded.stamp_before == previous.store_stamp:
-        changed = changed_graphs(project, loaded.paths)
+    if _continues(previous, loaded, project):
+        changed = changed_graphs(project, loaded.changed + loaded.removed)
         now = {g: sha for g, sha in previous.fingerprints.items() if ox.NamedNode(g) not in changed}
         now.update(fingerprints(store, project, changed))
         return changed, now
     now = fingerprints(store, project)
     return graphs_changed_since(store, project, previous, now), now
+
+
+def _continues(previous: ValidationState, loaded: LoadedChanges | None, project: Project) -> bool:
+    if loaded is None or loaded.stamp_before is None or loaded.stamp_before != previous.store_stamp:
+        return False
+    # LoadReport.removed names a dropped graph by one of its files, which for a table with a sidecar
+    # may not be the file the graph is named after: a name that is no known graph cannot be trusted.
+    return all(g.value in previous.fingerprints for g in changed_graphs(project, loaded.removed))
 
 
 def validate_store(store: GraphStore, project: Project, state_file: Path | None, *, engine: str = "fast",
