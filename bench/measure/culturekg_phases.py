@@ -163,27 +163,46 @@ def _result_count(report) -> int | None:
 
 
 def publish(ctx: Context) -> None:
-    """The dumps culturekg.publish writes, format by format after the one shared canonical snapshot;
-    then a whole release (dumps, gzip, read-back checks, VoID; no HTML site) with no baseline."""
-    if _missing(ctx, "publish:all-dumps", "culturekg", "culturekg.publish.dumps") or not ctx.culturekg_store.is_dir():
+    """The dumps culturekg.publish writes, format by format after the one shared canonical snapshot
+    (on disk, as the release makes it); each dump goes to a stream that only counts its bytes, as
+    rdflib's side keeps its bytes in memory. Then a whole release (dumps, gzip, read-back checks,
+    VoID; no HTML site) with no baseline."""
+    if _missing(ctx, "publish:all-dumps", "culturekg", "culturekg.publish.snapshot") or not ctx.culturekg_store.is_dir():
         return
-    from culturekg.publish.dumps import FORMATS, Snapshot, serialize
+    from culturekg.publish.dumps import FORMATS, write
+    from culturekg.publish.snapshot import Snapshot
 
     project, store = _open(ctx)
+    folder = ctx.work / "publish-snapshot"
+    shutil.rmtree(folder, ignore_errors=True)
     with ctx.recorder.step("publish-snapshot", "culturekg") as timing:
-        snapshot = Snapshot(store.quads())
+        snapshot = Snapshot.of(store, folder)
         timing.stop()
-        timing.facts["quads"] = len(snapshot.quads)
+        timing.facts["graphs"] = len(snapshot.graphs)
     total = timing.seconds
     for fmt in FORMATS:
         with ctx.recorder.step(f"publish:{fmt.extension}", "culturekg", format=fmt.name) as timing:
-            size = len(serialize(fmt, snapshot, project.base_iri))
+            counter = _ByteCounter()
+            write(fmt, snapshot, project.base_iri, counter)
             total += timing.stop()
-            timing.facts["bytes"] = size
+            timing.facts["bytes"] = counter.size
     ctx.recorder.write("publish:all-dumps", "culturekg", total, note="canonical snapshot + every format")
-    del snapshot
+    snapshot.close()
+    shutil.rmtree(folder, ignore_errors=True)
     if ctx.release:
         _release(ctx, project, store)
+
+
+class _ByteCounter:
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _release(ctx: Context, project, store) -> None:

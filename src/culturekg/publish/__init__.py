@@ -11,7 +11,9 @@ A release folder holds:
     id/..., graph/...                                  one page per entity (.html, .ttl, .jsonld), path from its IRI
     SHA256SUMS                                         every file's checksum, written last
 
-Modules: canonical (sorted, canonical statements), dumps + jsonld (writers), limits (what a format
-cannot carry), verify (read-back by another parser), describe (VoID/DCAT), atomic (staging and swap),
+Modules: canonical (sorted, canonical statements), snapshot (them, on disk: the release never holds
+the whole graph), dumps + jsonld (streaming writers), sink (each dump and its gzip, sized and hashed
+as written), limits (what a format cannot carry), verify + digest (read-back by another parser,
+compared without holding either graph), describe (VoID/DCAT), atomic (staging and swap),
 site + pages + view + html + charts + docs + overview (the static site), release (the whole run).
 """

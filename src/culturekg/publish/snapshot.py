@@ -34,9 +34,9 @@ class SortedLines:
     """Lines added in any order come out sorted and without repeats, through sorted runs on disk
     merged at the end: memory stays near RUN_BYTES however many lines there are."""
 
-    def __init__(self, folder: Path, run_bytes: int = RUN_BYTES) -> None:
+    def __init__(self, folder: Path, run_bytes: int | None = None) -> None:
         self._folder = folder
-        self._run_bytes = run_bytes
+        self._run_bytes = run_bytes or RUN_BYTES
         self._pending: list[bytes] = []
         self._size = 0
         self._runs: list[Path] = []
