@@ -30,12 +30,15 @@ from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
 from .records.files import Parsed, SourceFile, discover, read_all, read_file
-from .store.base import GraphChange, GraphStore
+from .store.base import BulkGraphStore, GraphChange, GraphStore
 from .vocab import PREFIXES, RDFS
 
 # About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
 # on disk): memory stays flat however many records a load writes.
 BATCH_TRIPLES = 100_000
+# From this many triples on, a store with a bulk loader gets them all in one bulk load (not one
+# transaction); below it, each batch is one transaction, which keeps small changes all-or-nothing.
+BULK_TRIPLES = 20_000
 
 # progress(stage, done, total): stage is "read", "map" or "write".
 Progress = Callable[[str, int, int], None]
@@ -193,7 +196,8 @@ class _Load:
 
     def _write(self, spill: Spill, files: list[SourceFile], current: set[ox.NamedNode], gone: list[ox.NamedNode],
                ontology: SourceFile) -> None:
-        """Drops and the ontology first, then the records' graphs in batches, the meta graph last:
+        """Drops and the ontology first, then the records' graphs (in batches, or in one bulk load if
+        large and the store has a bulk loader), the meta graph last:
         a load cut short leaves no checksum for a graph it did not finish, so the next load redoes it."""
         first = GraphChange(drop=set(gone))
         graph = self.minter.graph(ONTOLOGY_PATH)
@@ -202,14 +206,19 @@ class _Load:
             self.sources[graph] = GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256)
             self.report.files_read.append(ONTOLOGY_PATH)
         total = spill.triples + first.triple_count()
-        changes = chain([first], (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES)))
+        bulk = spill.triples >= BULK_TRIPLES and isinstance(self.store, BulkGraphStore)
+        batches = () if bulk else (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES))
         written = 0
         self.progress("write", 0, total)
-        for change in changes:
+        for change in chain([first], batches):
             if change.replace or change.drop:
                 self.store.apply(change)
                 written += change.triple_count()
                 self.progress("write", written, total)
+        if bulk:
+            self.store.bulk_replace(spill.graphs, spill.as_nquads())
+            written += spill.triples
+            self.progress("write", written, total)
         if self.sources or gone or self.minter.meta_graph not in self.present:
             meta = self._meta(current)
             self.store.apply(GraphChange(replace={self.minter.meta_graph: meta}))

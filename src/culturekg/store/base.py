@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, Union
+from typing import BinaryIO, Protocol, Union, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -62,3 +62,12 @@ class GraphStore(Protocol):
 
     def close(self) -> None: ...
 
+
+
+@runtime_checkable
+class BulkGraphStore(GraphStore, Protocol):
+    """A store with a bulk loader: what the loader uses for large writes when the store has one."""
+
+    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO) -> None:
+        """Replace `graphs` with the quads read from `nquads` (N-Quads, every quad in one of `graphs`).
+        Not one transaction: a write cut short may leave some of the graphs incomplete."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -60,6 +61,17 @@ class EmbeddedStore:
             self._store.bulk_extend(quads)
         else:
             self._store.extend(quads)
+        if self.path is not None:
+            self._store.flush()
+
+    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO) -> None:
+        for graph in sorted(graphs, key=lambda g: g.value):
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+        # One bulk load for the whole write: each call writes its own sorted files, and many
+        # small ones cost RocksDB more to take in than one large set. The quads come from
+        # pyoxigraph's own serialiser, so checking their IRIs again (not lenient) would be wasted.
+        self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         if self.path is not None:
             self._store.flush()
 

@@ -1,0 +1,97 @@
+"""Large loads go to the store's bulk loader as N-Quads: the same quads as batched transactions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import culturekg.loader as loader_module
+from culturekg.loader import load
+from culturekg.mapping.spill import Spill, nquads
+from culturekg.project import load_project
+from culturekg.store import EmbeddedStore
+from culturekg.store.base import BulkGraphStore
+from culturekg.vocab import RDFS, XSD
+
+FIXTURES = Path(__file__).parent / "fixtures" / "records"
+BASE = "https://w3id.org/culturekg/"
+CHANGED = "data/records/events/felt-2019.yaml"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", copy)
+    return copy
+
+
+def tricky(name: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """Literals holding what an N-Quads line ends with, a blank node, a datatype and a language."""
+    subject = ox.NamedNode(f"https://example.org/{name}")
+    p = ox.NamedNode("https://example.org/p")
+    return ox.NamedNode(f"https://example.org/graph/{name}%20x"), [
+        ox.Triple(subject, p, ox.Literal("ends like a line .\n<https://example.org/g> .\r\n", language="ru")),
+        ox.Triple(subject, p, ox.Literal(' "quoted" . ', datatype=XSD.string)),
+        ox.Triple(ox.BlankNode(f"b{name}"), p, ox.Literal("21", datatype=XSD.nonNegativeInteger)),
+        ox.Triple(subject, p, ox.BlankNode(f"b{name}")),
+    ]
+
+
+def test_nquads_put_every_triple_in_its_graph_unchanged():
+    graph, triples = tricky("a")
+    quads = list(ox.parse(nquads(graph, triples), format=ox.RdfFormat.N_QUADS))
+    assert quads == [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    assert nquads(graph, []) == b""
+
+
+def test_spill_as_nquads_holds_graphs_from_memory_and_from_disk():
+    spill = Spill(in_memory=5)
+    graphs = dict(tricky(name) for name in "abc")  # a stays in memory, b and c go to disk
+    for graph, triples in graphs.items():
+        spill.add(graph, triples)
+    quads = list(ox.parse(spill.as_nquads().read(), format=ox.RdfFormat.N_QUADS))
+    spill.close()
+    expected = [ox.Quad(t.subject, t.predicate, t.object, g) for g, triples in graphs.items() for t in triples]
+    assert sorted(quads, key=str) == sorted(expected, key=str)
+
+
+def spy_on_bulk(store: EmbeddedStore, monkeypatch) -> list[set[ox.NamedNode]]:
+    calls: list[set[ox.NamedNode]] = []
+    original = store.bulk_replace
+    monkeypatch.setattr(store, "bulk_replace", lambda graphs, source: (calls.append(set(graphs)), original(graphs, source)))
+    return calls
+
+
+def test_a_large_load_is_one_bulk_load_with_the_same_quads(root, monkeypatch):
+    batched = EmbeddedStore()
+    load(load_project(root), batched)
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    bulk = EmbeddedStore()
+    assert isinstance(bulk, BulkGraphStore)
+    calls = spy_on_bulk(bulk, monkeypatch)
+    report = load(load_project(root), bulk)
+    assert len(calls) == 1 and len(calls[0]) == len(report.changed) - 1  # all but the ontology
+    assert set(bulk.quads()) == set(batched.quads())
+    assert report.entities == load(load_project(root), EmbeddedStore()).entities
+
+
+def test_a_bulk_rewrite_replaces_changed_graphs_and_leaves_the_others(root, tmp_path, monkeypatch):
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    store = EmbeddedStore(tmp_path / "store")
+    load(load_project(root), store)
+    graph = ox.NamedNode(f"{BASE}graph/{CHANGED}")
+    others = {g: set(store.quads(g)) for g in store.named_graphs() if g not in (graph, ox.NamedNode(f"{BASE}graph/meta"))}
+    path = root / CHANGED
+    path.write_text(path.read_text(encoding="utf-8").replace("Felt carpet exhibition", "Felt carpets"), encoding="utf-8")
+    calls = spy_on_bulk(store, monkeypatch)
+    report = load(load_project(root), store)
+    assert report.changed == [CHANGED] and calls == [{graph}]
+    labels = {q.object for q in store.quads(graph) if q.predicate == RDFS.label and q.subject.value.endswith("/event/felt-2019")}
+    assert labels == {ox.Literal("Felt carpets", language="en")}
+    assert {g: set(store.quads(g)) for g in others} == others
+    fresh = EmbeddedStore()
+    load(load_project(root), fresh)
+    assert set(store.quads()) == set(fresh.quads())
