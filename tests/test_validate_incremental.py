@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -291,3 +293,30 @@ def test_the_bounds_of_the_sparql_constraints_are_kept_with_the_state(store, pro
     monkeypatch.undo()
     assert incremental.revalidated is not None
     assert key(incremental) == key(validate_full(store, project, shapes=shapes)[0])
+
+
+def test_shapes_targeting_none_of_the_revalidated_nodes_ask_the_store_nothing_more(store, project, shapes):
+    """One query per targeted shape says which revalidated nodes it targets; a shape targeting none
+    runs no cardinality query, and the report still equals a full one."""
+    from rdflib.namespace import SH
+
+    _, state = validate_full(store, project, shapes=shapes)
+    g = graph("data/records/events/ex-roles.yaml")
+    content = [t for t in triples(store, g) if not str(t.subject).endswith("ex-roles--5>")]
+    store.apply(GraphChange(replace={g: content}))
+    asked: list[str] = []
+    real = store.select
+
+    def spy(query, bindings=None):
+        asked.append(query)
+        return real(query, bindings)
+
+    store.select = spy
+    incremental, _ = validate_incremental(store, project, {g}, state, shapes=shapes)
+    store.select = real
+    assert incremental.revalidated is not None
+    assert key(incremental) == key(validate_full(store, project, shapes=shapes)[0])
+    assert any("COUNT(DISTINCT ?v)" in q for q in asked)
+    assert not [q for q in asked if re.search(r"VALUES \?this \{\s*\}", q)]
+    with_counts = {s for p in (SH.minCount, SH.maxCount) for s in shapes.graph.subjects(p, None)}
+    assert len([q for q in asked if "COUNT(DISTINCT ?v)" in q]) < len(with_counts)
