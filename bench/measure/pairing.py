@@ -9,12 +9,14 @@ PAIRS = {
     "build": ("culturekg", [("rdflib-Dataset", "issue 2: plain rdflib, N-Quads parsed into an in-memory Dataset"),
                             ("pyoxigraph-bulk_load", "issue 4: pyoxigraph Store.bulk_load of the same quads")]),
     "validate": ("culturekg-fast", [("pyshacl", "pySHACL alone on an in-memory rdflib Graph of the same triples, same arguments as culturekg's pySHACL engine")]),
+    "validate-incremental": ("culturekg-incremental", [("culturekg-fast-full", "the full validation of the same run, which the incremental one replaces after one event record changed")]),
     "query:": ("culturekg", [("rdflib", "rdflib's SPARQL engine on the in-memory Dataset, same query text"),
                              ("pyoxigraph-same-store", "the same query text straight on pyoxigraph, on the store culturekg built"),
                              ("pyoxigraph-bulk-store", "the same query text straight on pyoxigraph, on the store bulk_load built")]),
     "publish:": ("culturekg", [("rdflib-", "rdflib's serializer for the same format")]),
 }
-KEEP = ("rows", "quads", "triples", "bytes", "results", "violations", "conforms", "files", "format", "note")
+KEEP = ("rows", "quads", "triples", "bytes", "results", "violations", "conforms", "files", "format", "note",
+        "revalidated", "load_seconds", "record")
 
 
 def _family(step: str) -> str | None:

@@ -30,12 +30,13 @@ from ..iris import Minter
 from ..project import Project
 from ..store.base import GraphStore
 from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
+from .fast import FastRun
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
 from .statefile import Delta, Nodes, ValidationState, load_state, parse_terms, save_state, state_path
 
-__all__ = ["LoadedChanges", "ValidationState", "changed_graphs", "changes_since", "graphs_changed_since", "load_state",
-           "save_state", "state_path", "validate_and_keep", "validate_full", "validate_incremental", "validate_store"]
+__all__ = ["LoadedChanges", "ValidationState", "changed_graphs", "changes_since", "full_state", "graphs_changed_since",
+           "load_state", "save_state", "state_path", "validate_and_keep", "validate_full", "validate_incremental", "validate_store"]
 
 _BATCH = 2000
 _SHA256 = ox.NamedNode("https://w3id.org/culturekg/ontology#sha256")
@@ -150,14 +151,19 @@ def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", 
     shapes = shapes or load_shapes(project)
     report, run = run_engine(store, shapes, engine=engine, only=None, reaches=reaches)
     report.results = described(store, project, shapes, report.results)
-    state = ValidationState(
+    return report, full_state(store, project, shapes, engine, report, run)
+
+
+def full_state(store: GraphStore, project: Project, shapes: Shapes, engine: str, report: ValidationReport,
+               run: FastRun | None) -> ValidationState:
+    """The state a full run (run_engine with only=None, its results described) leaves for the next one."""
+    return ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
         nodes=_index(store, project, store.named_graphs()),
         reach=run.reach if run else 0, inverse=run.inverse if run else False,
         exact=run is not None and not run.delegated and not run.unbounded,
         fingerprints=fingerprints(store, project), reaches=run.reaches if run else {},
     )
-    return report, state
 
 
 def validate_incremental(

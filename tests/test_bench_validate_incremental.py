@@ -1,0 +1,56 @@
+"""The benchmark's validate phase also measures the incremental validation after one changed event
+record, beside the full one, without changing the cached project or what the store holds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from measure.pairing import measures  # noqa: E402
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _phase(name: str, project: Path, work: Path, results: Path) -> None:
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "phase.py"), name, "--project", str(project),
+                           "--work", str(work), "--results", str(results)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_validate_phase_times_the_incremental_step_and_leaves_everything_as_it_was(tmp_path: Path) -> None:
+    project = tmp_path / "syn"
+    made = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "20", "--out", str(project),
+                           "--seed", "3"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    work, results = project / ".bench", tmp_path / "steps.jsonl"
+    _phase("build", project, work, results)
+    before_files = _files(project / "data")
+    store = ox.Store.read_only(str(work / "store-culturekg"))
+    before_quads = set(store)
+    del store
+
+    _phase("validate", project, work, results)
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    steps = {(line["step"], line["engine"]): line for line in lines}
+    full = steps[("validate", "culturekg-fast")]
+    incremental = steps[("validate-incremental", "culturekg-incremental")]
+    assert incremental["record"] == "data/records/events/syn-event-000001.yaml" and incremental["files_changed"] == 1
+    assert 0 < incremental["revalidated"] and incremental["results"] == full["results"]
+    assert steps[("validate-incremental", "culturekg-fast-full")]["seconds"] == full["seconds"]
+    (measure,) = [m for m in measures(lines, events=20, triples=None) if m["step"] == "validate-incremental"]
+    assert measure["baseline"] == "culturekg-fast-full" and measure["revalidated"] == incremental["revalidated"]
+    assert measure["ratio"] == round(incremental["seconds"] / full["seconds"], 4)
+
+    assert _files(project / "data") == before_files
+    store = ox.Store.read_only(str(work / "store-culturekg"))
+    assert set(store) == before_quads
+    assert not (work / "project-one-changed").exists() and not (work / "validation-state.sqlite").exists()
