@@ -103,3 +103,24 @@ def test_absurdly_nested_records_are_refused_not_crashed_on(tmp_path, suffix, te
     parsed, problems = read_file(SourceFile(path, f"data/records/events/deep{suffix}", "event"))
     assert parsed is None and len(problems) == 1
     assert problems[0].path == f"data/records/events/deep{suffix}"
+
+
+_SCALARS = ["1", "-2", "0x1F", "1.5", ".inf", "1e3", "2017-07-24", "2017-07", "~", "null", "", "true", "false",
+            "yes", "NO", "on", "<<", "=", "plain text", "12:30", "1_000", "0o17", "'1'", '"true"', "x" * 60]
+
+
+def test_yaml_tags_scalars_as_pyyaml_does_when_the_same_text_comes_again():
+    import yaml
+
+    from culturekg.records.readers import _Loader
+
+    def tags(text: str, loader) -> list[str]:
+        node = yaml.compose(text, Loader=loader)
+        return [item.tag for item in node.value]
+
+    text = "".join(f"- {s}\n" if s else "- \n" for s in _SCALARS)
+    expected = tags(text, yaml.SafeLoader)
+    assert len(set(expected)) >= 6  # str, int, float, bool, null, timestamp: the list covers them
+    # The second time round, tags come from what the first one remembered.
+    assert tags(text, _Loader) == expected
+    assert tags(text, _Loader) == expected

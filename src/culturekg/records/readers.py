@@ -19,7 +19,24 @@ import yaml
 from ..errors import Problem, RecordError
 from .tree import LList, LMap, Value
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    # Without path resolvers (the safe loader has none) a plain scalar's tag depends on its text
+    # alone, and records repeat the same keys and values thousands of times: PyYAML's resolver
+    # would try its regular expressions on every one. Long texts are mostly unique: not kept.
+    _plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 40:
+            return super().resolve(kind, value, implicit)
+        tag = self._plain_tags.get(value)
+        if tag is None:
+            if len(self._plain_tags) >= 50_000:
+                self._plain_tags.clear()
+            tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+        return tag
+
+
 _TAG = "tag:yaml.org,2002:"
 _STR, _BOOL = _TAG + "str", _TAG + "bool"
 _MAP, _SEQ = frozenset({_TAG + "map"}), frozenset({_TAG + "seq"})
