@@ -92,15 +92,20 @@ def test_jsonld_written_graph_by_graph_reads_back_and_keeps_a_default_node_named
     quads = [ox.Quad(graph, NOTE, ox.Literal("about the graph"), ox.DefaultGraph()),
              ox.Quad(ox.NamedNode(BASE + "id/y"), NOTE, ox.Literal("other"), ox.DefaultGraph())] + _quads(30)
     quads.append(ox.Quad(ox.NamedNode(BASE + "id/x"), NOTE, ox.Literal("in g"), graph))
+    typed = ox.Quad(ox.NamedNode(BASE + "id/y"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("https://w3id.org/culturekg/ontology#Event"), graph)
+    quads.append(typed)
     with Snapshot.from_quads(quads, tmp_path / "s") as snap:
         out = io.BytesIO()
         write(next(f for f in FORMATS if f.extension == "jsonld"), snap, BASE, out)
     data = out.getvalue()
+    # Both pyoxigraph parsers read it: the streaming one needs @type, then @id, first in every node.
     assert ox.Dataset(ox.parse(data, format=ox.RdfFormat.JSON_LD)) == ox.Dataset(quads)
+    assert ox.Dataset(ox.parse(data, format=ox.RdfFormat.STREAMING_JSON_LD)) == ox.Dataset(quads)
     document = json.loads(data)
     assert [node for node in document["@graph"] if node["@id"] == "https://w3id.org/culturekg/graph/g"] == [
         {"@id": "https://w3id.org/culturekg/graph/g", "ckg:note": "about the graph",
-         "@graph": [{"@id": "ckgid:x", "ckg:note": "in g"}]}]
+         "@graph": [{"@id": "ckgid:x", "ckg:note": "in g"}, {"@type": "ckg:Event", "@id": "ckgid:y"}]}]
     # The same layout as a document written from memory: one node per line.
     assert jsonld.dumps(document) == data
 

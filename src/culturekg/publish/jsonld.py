@@ -84,11 +84,19 @@ def _nodes(triples: Iterable[ox.Triple], compact: Compactor) -> list[dict]:
             node.setdefault("@type", []).append(compact.iri(triple.object.value))
         else:
             node.setdefault(compact.iri(triple.predicate.value), []).append(compact.value(triple.object))
-    for node in nodes.values():
-        for key, values in node.items():
-            if isinstance(values, list) and len(values) == 1:
-                node[key] = values[0]
-    return list(nodes.values())
+    return [_streaming_order(node) for node in nodes.values()]
+
+
+def _streaming_order(node: dict) -> dict:
+    """Keys in the order JSON-LD's streaming document form asks (@type, then @id, then the properties,
+    here sorted), so that a streaming parser can read a dump of any size; one value is not a list."""
+    ordered = {}
+    if "@type" in node:
+        ordered["@type"] = node.pop("@type")
+    ordered["@id"] = node.pop("@id")
+    for key in sorted(node):
+        ordered[key] = node[key]
+    return {key: values[0] if isinstance(values, list) and len(values) == 1 else values for key, values in ordered.items()}
 
 
 @lru_cache(maxsize=8)
@@ -115,7 +123,8 @@ def document(quads: Iterable[ox.Quad], base_iri: str) -> dict:
 
 
 def _line(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # Not sort_keys: nodes come in streaming order (_streaming_order), every other object is made sorted.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def dumps(doc: dict) -> bytes:

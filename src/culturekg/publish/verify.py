@@ -2,7 +2,7 @@
 
 pyoxigraph wrote N-Triples, N-Quads, Turtle, TriG and RDF/XML, so those are read by Raptor (`rapper`,
 Debian raptor2-utils) when it is installed, else by rdflib. JSON-LD came from our own writer, so
-pyoxigraph's JSON-LD parser reads it. What the parser reads is streamed, written again as N-Quads by
+pyoxigraph's streaming JSON-LD parser reads it. What the parser reads is streamed, written again as N-Quads by
 pyoxigraph and compared with the snapshot's text through an order-independent digest (`digest`), so
 neither graph is held in memory; only when they differ are both sides sorted on disk to name the
 statements that differ.
@@ -59,7 +59,9 @@ def read_back(path: Path, fmt: DumpFormat, output, parser: str | None = None) ->
     else:
         chosen = parser or ("rapper" if shutil.which("rapper") else "rdflib")
     if chosen == "pyoxigraph":
-        ox.serialize(ox.parse(path=str(path), format=fmt.rdf_format), output, format=ox.RdfFormat.N_QUADS)
+        # The streaming JSON-LD parser keeps one node at a time (the general one holds the whole
+        # document); the dump is written in the streaming document form, so either reads it.
+        ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.STREAMING_JSON_LD), output, format=ox.RdfFormat.N_QUADS)
     elif chosen == "rapper":
         _read_with_rapper(path, fmt, output)
     elif chosen == "rdflib":
