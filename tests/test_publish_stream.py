@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import json
 import random
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from culturekg.publish import jsonld, snapshot as snapshot_module
+from culturekg.publish import jsonld
+from culturekg.publish import snapshot as snapshot_module
 from culturekg.publish.digest import LineDigest
 from culturekg.publish.dumps import FORMATS, write
 from culturekg.publish.snapshot import Snapshot, SortedLines
@@ -119,3 +119,31 @@ def test_every_format_streams_the_same_graph(tmp_path, fmt):
     read = ox.Dataset(ox.parse(out.getvalue(), format=fmt.rdf_format))
     want = ox.Dataset(quads) if fmt.keeps_graphs else ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     assert read == want
+
+
+def test_statistics_from_the_union_file_count_terms_not_text(tmp_path):
+    from culturekg.publish.describe import statistics
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    event = ox.NamedNode("https://w3id.org/culturekg/ontology#Event")
+    wikidata = ox.NamedNode("https://w3id.org/culturekg/ontology#wikidata")
+    iso2 = ox.NamedNode("https://w3id.org/culturekg/ontology#iso2")
+    blank = ox.BlankNode()
+    quads = _quads(80) + [
+        ox.Quad(ox.NamedNode(BASE + "id/event/e1"), rdf_type, event, ox.DefaultGraph()),
+        ox.Quad(ox.NamedNode(BASE + "id/event/e2"), rdf_type, event, ox.NamedNode(BASE + "graph/x")),
+        ox.Quad(ox.NamedNode(BASE + "id/event/e1"), wikidata, ox.NamedNode("http://www.wikidata.org/entity/Q1"), ox.DefaultGraph()),
+        ox.Quad(ox.NamedNode(BASE + "id/country/KZ"), iso2, ox.Literal("KZ"), ox.DefaultGraph()),
+        ox.Quad(blank, NOTE, ox.Literal("a value with spaces . and <brackets>"), ox.DefaultGraph()),
+        ox.Quad(ox.NamedNode(BASE + "id/event/e1"), NOTE, blank, ox.DefaultGraph()),
+    ]
+    triples = {q.triple for q in quads}
+    with Snapshot.from_quads(quads, tmp_path / "s") as snap:
+        stats = statistics(snap.ntriples_path)
+    assert stats.triples == len(triples)
+    assert stats.distinct_subjects == len({t.subject for t in triples})
+    assert stats.entities == len({t.subject for t in triples if isinstance(t.subject, ox.NamedNode)})
+    assert stats.distinct_objects == len({t.object for t in triples})
+    assert stats.classes == {event.value: 2}
+    assert stats.properties[NOTE.value] == sum(1 for t in triples if t.predicate == NOTE)
+    assert stats.links == {("wikidata", wikidata.value): 1, ("iso-3166", iso2.value): 1}

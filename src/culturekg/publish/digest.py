@@ -70,7 +70,7 @@ class LineDigest:
     def blank_dataset(self) -> ox.Dataset:
         return fold_language_case(canonical_dataset(ox.parse(b"".join(self.blank), format=ox.RdfFormat.N_QUADS)))
 
-    def same_as(self, other: "LineDigest") -> bool:
+    def same_as(self, other: LineDigest) -> bool:
         if (self.count, self.total, len(self.blank)) != (other.count, other.total, len(other.blank)):
             return False
         return not self.blank or self.blank_dataset() == other.blank_dataset()

@@ -154,7 +154,7 @@ def write_dump(by_graph: Callable[[], Iterable[tuple[GraphName, list[ox.Triple]]
     throws the partial file away)."""
     compact = _compactor(base_iri)
     names = {compact.node_id(g) for g in graphs if not isinstance(g, ox.DefaultGraph)}
-    output.write(f'{{\n "@context": {_line(context(base_iri))},\n "@graph": ['.encode("utf-8"))
+    output.write(f'{{\n "@context": {_line(context(base_iri))},\n "@graph": ['.encode())
     first = True
     waiting: dict[str, dict] = {}
 

@@ -53,7 +53,7 @@ def publish(
             files += _vocabulary_files(staging, project, info, report)
             if site is not None:
                 site(staging, list(snapshot.quads()), project, info)
-            stats = describe.statistics(snapshot.triples())
+            stats = describe.statistics(snapshot.ntriples_path)
         staging.write("void.ttl", describe.turtle(info, stats, files))
         report.files = staging.commit(known={f.name: f.sha256 for f in files})
     except BaseException:

@@ -22,7 +22,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .canonical import GraphLines, GraphName, canonical_dataset, dataset_graph_lines, graph_key, graph_lines, sorted_ntriples
+from .canonical import (
+    GraphLines,
+    GraphName,
+    canonical_dataset,
+    dataset_graph_lines,
+    graph_key,
+    graph_lines,
+    sorted_ntriples,
+)
 from .digest import LineDigest, digest_file
 
 # A run of the external sort holds about this much N-Triples text (a few times it in Python objects).
@@ -175,7 +183,7 @@ class Snapshot:
         return found
 
     @classmethod
-    def of(cls, store, folder: Path | None = None) -> "Snapshot":
+    def of(cls, store, folder: Path | None = None) -> Snapshot:
         """From a GraphStore; Oxigraph's own per-graph dump is used when the store is embedded."""
         native = getattr(store, "oxigraph", None)
         if isinstance(native, ox.Store) and not any(isinstance(g, ox.BlankNode) for g in native.named_graphs()):
@@ -183,13 +191,13 @@ class Snapshot:
         return cls.from_quads(store.quads(), folder)
 
     @classmethod
-    def from_quads(cls, quads: Iterable[ox.Quad], folder: Path | None = None) -> "Snapshot":
+    def from_quads(cls, quads: Iterable[ox.Quad], folder: Path | None = None) -> Snapshot:
         """From any quads: all of them are canonicalized together (in memory), then written."""
         lines = graph_lines(quads)
         return cls._write(folder, lambda writer: _from_lines(lines, writer))
 
     @classmethod
-    def _write(cls, folder: Path | None, fill) -> "Snapshot":
+    def _write(cls, folder: Path | None, fill) -> Snapshot:
         owned = folder is None
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="culturekg-snapshot-"))
@@ -234,7 +242,7 @@ class Snapshot:
             for name in ("graph.nq", "union.nt"):
                 (self.folder / name).unlink(missing_ok=True)
 
-    def __enter__(self) -> "Snapshot":
+    def __enter__(self) -> Snapshot:
         return self
 
     def __exit__(self, *exc) -> None:
