@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
@@ -30,6 +29,8 @@ def data_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 
 def run_pyshacl(data: rdflib.Graph, shapes: Shapes, shacl_graph: rdflib.Graph | None = None) -> list[ValidationResult]:
     """Validate `data` (changed in place: the ontology is mixed into it) and return the results."""
+    import pyshacl  # 0.3 s to import: not for runs the fast engine decides alone
+
     try:
         with quiet_rdflib():
             _, report_graph, _ = pyshacl.validate(

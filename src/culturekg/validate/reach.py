@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
-from rdflib.plugins.sparql.parserutils import CompValue
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 THIS = rdflib.Variable("this")
 # Part of the key a bound is kept under between runs (the validation state): change it with the analysis.
@@ -60,6 +61,9 @@ def reach_key(query: str) -> str:
 
 @lru_cache(maxsize=256)  # each shape's query is analysed once a run, not once per shape using it
 def query_reach(query: str) -> Reach:
+    # rdflib's SPARQL parser takes 0.3 s to import, and most runs find every bound in the state.
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         algebra = prepareQuery(query).algebra
     except Exception as exc:  # rdflib raises pyparsing and its own errors alike
@@ -131,12 +135,16 @@ def _collect(node, triples: list, nested: list) -> None:
     elif name == "BGP":
         triples.extend(tuple(t) for t in node.triples)
     elif name == "GroupGraphPatternSub":
+        from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
+
         _collect(translateGroupGraphPattern(node), triples, nested)
     else:
         raise Unbounded(f"{name} is not analysed")
 
 
 def _exists(expression, nested: list) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(expression, CompValue):
         if expression.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             nested.append(expression.graph)
