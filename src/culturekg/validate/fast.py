@@ -109,9 +109,9 @@ class FastEngine:
             down: dict[Node, set[Node]] = defaultdict(set)
             for s, o in self.store.select("SELECT ?s ?o WHERE { ?s " + str(to_ox(RDFS.subClassOf)) + " ?o }").rows:
                 down[to_rdflib(o)].add(to_rdflib(s))
-            for s, o in self.shapes.ontology.subject_objects(RDFS.subClassOf):
+            for s, o in self.shapes.ontology_pairs(RDFS.subClassOf):
                 down[o].add(s)
-            for s, o in self.shapes.ontology.subject_objects(RDF.type):
+            for s, o in self.shapes.ontology_pairs(RDF.type):
                 self._ontology_types[s].add(o)
             self._down = down
         if cls not in self._subclass_cache:
