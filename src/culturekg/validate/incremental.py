@@ -20,7 +20,7 @@ state makes the validation a full one. The result equals a full revalidation (te
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
 from .fast import FastRun
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
-from .statefile import Delta, Nodes, ValidationState, load_state, parse_terms, save_state, state_path
+from .statefile import Delta, Nodes, Overlay, ValidationState, load_state, parse_terms, save_state, state_path
 
 __all__ = ["LoadedChanges", "ValidationState", "changed_graphs", "changes_since", "full_state", "graphs_changed_since",
            "load_state", "save_state", "state_path", "validate_and_keep", "validate_full", "validate_incremental", "validate_store"]
@@ -85,14 +85,15 @@ def graphs_changed_since(store: GraphStore, project: Project, previous: Validati
     now = fingerprints(store, project) if now is None else now
     meta = Minter(project.base_iri).meta_graph
     present = {g.value for g in store.named_graphs()} - {meta.value}
-    changed = {g for g in present if g not in now or now[g] != previous.fingerprints.get(g)}
-    changed |= set(previous.fingerprints) - present
+    before = dict(previous.fingerprints.items())
+    changed = {g for g in present if g not in now or now[g] != before.get(g)}
+    changed |= set(before) - present
     changed |= set(previous.nodes) - present
     return {ox.NamedNode(g) for g in changed}
 
 
 def changes_since(store: GraphStore, project: Project, previous: ValidationState,
-                  loaded: LoadedChanges | None = None) -> tuple[set[ox.NamedNode], dict[str, str]]:
+                  loaded: LoadedChanges | None = None) -> tuple[set[ox.NamedNode], Mapping[str, str]]:
     """The graphs changed since `previous` was taken, and the store's fingerprints now.
 
     When `loaded` is a load that began on the store exactly as the build that saved `previous` left
@@ -101,9 +102,8 @@ def changes_since(store: GraphStore, project: Project, previous: ValidationState
     validation, no stamp) every graph's checksums are compared: O(graphs), but right whatever happened."""
     if _continues(previous, loaded, project):
         changed = changed_graphs(project, loaded.changed + loaded.removed)
-        now = {g: sha for g, sha in previous.fingerprints.items() if ox.NamedNode(g) not in changed}
-        now.update(fingerprints(store, project, changed))
-        return changed, now
+        fresh = fingerprints(store, project, changed)
+        return changed, Overlay(previous.fingerprints, {g.value: fresh.get(g.value) for g in changed})
     now = fingerprints(store, project)
     return graphs_changed_since(store, project, previous, now), now
 
@@ -168,7 +168,7 @@ def full_state(store: GraphStore, project: Project, shapes: Shapes, engine: str,
 
 def validate_incremental(
     store: GraphStore, project: Project, changed: Iterable[ox.NamedNode], previous: ValidationState | None,
-    *, engine: str = "fast", shapes: Shapes | None = None, now: dict[str, str] | None = None,
+    *, engine: str = "fast", shapes: Shapes | None = None, now: Mapping[str, str] | None = None,
 ) -> tuple[ValidationReport, ValidationState]:
     """Revalidate after the named graphs `changed` were rewritten or dropped; full when it cannot be exact.
     `now`: the store's fingerprints, when the caller has them already."""
@@ -209,35 +209,13 @@ def validate_incremental(
     graphs = {g: new_nodes.get(g) for g in changed}
     state = ValidationState(
         shapes_sha256=shapes.sha256, base_iri=project.base_iri, engine=engine, results=list(report.results),
-        nodes=_Overlay(previous.nodes, graphs), reach=previous.reach, inverse=previous.inverse, exact=True,
+        nodes=Overlay(previous.nodes, graphs), reach=previous.reach, inverse=previous.inverse, exact=True,
         fingerprints=now if now is not None else fingerprints(store, project), reaches=run.reaches,
     )
     if previous.origin is not None:
         state.delta = Delta(previous.origin, {str(t) for t in affected}, set(run.whole), fresh, graphs,
                             previous.fingerprints)
     return report, state
-
-
-class _Overlay(Mapping):
-    """The previous state's graphs with the changed ones replaced (None: dropped), without reading the others."""
-
-    def __init__(self, base: Mapping[str, Nodes], changes: dict[str, Nodes | None]) -> None:
-        self._base, self._changes = base, changes
-
-    def __getitem__(self, iri: str) -> Nodes:
-        if iri in self._changes:
-            found = self._changes[iri]
-            if found is None:
-                raise KeyError(iri)
-            return found
-        return self._base[iri]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from (g for g in self._base if g not in self._changes)
-        yield from (g for g, nodes in self._changes.items() if nodes is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def _constraint(result: ValidationResult) -> tuple:

@@ -115,22 +115,20 @@ class Shapes:
 
     def shape(self, node: Node) -> Shape:
         if node not in self._shapes:
-            g = self.graph
-            components = {}
-            for name, main in MAIN_PARAMETER.items():
-                values = list(g.objects(node, main))
-                if values:
-                    components[name] = values
-            severity = g.value(node, SH.severity) or SH.Violation
-            deactivated = g.value(node, SH.deactivated)
+            # One pass over the node's triples: a lookup per parameter took 0.3 s of an incremental run.
+            objects: dict[Node, list[Node]] = {}
+            for predicate, value in self.graph.predicate_objects(node):
+                objects.setdefault(predicate, []).append(value)
+            components = {name: objects[main] for name, main in MAIN_PARAMETER.items() if main in objects}
+            deactivated = objects.get(SH.deactivated, [None])[0]
             self._shapes[node] = Shape(
                 node=node,
-                path=g.value(node, SH.path),
-                severity=severity,
-                messages=tuple(m for m in g.objects(node, SH.message) if isinstance(m, rdflib.Literal)),
+                path=objects.get(SH.path, [None])[0],
+                severity=objects.get(SH.severity, [SH.Violation])[0],
+                messages=tuple(m for m in objects.get(SH.message, []) if isinstance(m, rdflib.Literal)),
                 deactivated=bool(deactivated is not None and deactivated.toPython() is True),
                 components=components,
-                properties=sorted(g.objects(node, SH.property), key=str),
+                properties=sorted(objects.get(SH.property, []), key=str),
             )
         return self._shapes[node]
 

@@ -41,7 +41,7 @@ class Delta:
     rerun: set[tuple]  # (shape, component, sh:sparql node) of constraints replaced on every focus node
     fresh: list[ValidationResult]
     graphs: dict[str, Nodes | None]  # None: the graph is gone
-    fingerprints: dict[str, str]  # as the file holds them: only the differences are written
+    fingerprints: Mapping[str, str]  # as the file holds them: only the differences are written
 
 
 @dataclass
@@ -57,7 +57,7 @@ class ValidationState:
     # False when the run left something to pySHACL or met a constraint of unknown reach.
     exact: bool = True
     # graph IRI → the sha256 of its source files, from the load metadata: what tells a graph changed.
-    fingerprints: dict[str, str] = field(default_factory=dict)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
     # The SPARQL constraints' bounds (FastRun.reaches).
     reaches: dict[str, Reach | None] = field(default_factory=dict)
     origin: Path | None = None  # the file it was loaded from
@@ -71,26 +71,82 @@ def state_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".validation.sqlite")
 
 
-class StoredNodes(Mapping):
-    """Graph IRI → nodes, read from the state file on demand."""
+class _Stored(Mapping):
+    """Graph IRI → a row of one table of the state file: one graph's read when asked for, all of
+    them only when iterated (50,000 graphs took 0.5 s to read, and a build needs a few)."""
 
-    def __init__(self, path: Path, iris: list[str]) -> None:
-        self._path, self._iris = path, set(iris)
+    _table = _columns = ""
 
-    def __getitem__(self, iri: str) -> Nodes:
-        if iri not in self._iris:
-            raise KeyError(iri)
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._iris: list[str] | None = None
+
+    def _value(self, row: tuple):
+        raise NotImplementedError
+
+    def __getitem__(self, iri: str):
         with _connect(self._path) as db:
-            row = db.execute("SELECT subjects, objects, predicates FROM graphs WHERE iri = ?", (iri,)).fetchone()
+            row = db.execute(f"SELECT {self._columns} FROM {self._table} WHERE iri = ?", (iri,)).fetchone()
         if row is None:
             raise KeyError(iri)
-        return tuple(_split(text) for text in row)
+        return self._value(row)
+
+    def _all(self) -> list[str]:
+        if self._iris is None:
+            with _connect(self._path) as db:
+                self._iris = [row[0] for row in db.execute(f"SELECT iri FROM {self._table}")]
+        return self._iris
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._iris)
+        return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._iris)
+        return len(self._all())
+
+
+class StoredNodes(_Stored):
+    _table, _columns = "graphs", "subjects, objects, predicates"
+
+    def _value(self, row: tuple) -> Nodes:
+        return tuple(_split(text) for text in row)
+
+
+class StoredFingerprints(_Stored):
+    _table, _columns = "fingerprints", "sha"
+
+    def _value(self, row: tuple) -> str:
+        return row[0]
+
+    def items(self):
+        with _connect(self._path) as db:
+            return list(db.execute("SELECT iri, sha FROM fingerprints"))
+
+
+class Overlay(Mapping):
+    """`base` with the entries of `changes` replaced (None: removed), without reading the others."""
+
+    def __init__(self, base: Mapping, changes: dict) -> None:
+        self.base, self.changes = base, changes
+
+    def __getitem__(self, iri: str):
+        if iri in self.changes:
+            found = self.changes[iri]
+            if found is None:
+                raise KeyError(iri)
+            return found
+        return self.base[iri]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (g for g in self.base if g not in self.changes)
+        yield from (g for g, value in self.changes.items() if value is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def items(self) -> Iterator[tuple[str, object]]:  # type: ignore[override]
+        # Through the base's own items(): one read of a stored table, not one per key.
+        yield from ((g, value) for g, value in self.base.items() if g not in self.changes)
+        yield from ((g, value) for g, value in self.changes.items() if value is not None)
 
 
 def load_state(path: Path) -> ValidationState | None:
@@ -102,14 +158,12 @@ def load_state(path: Path) -> ValidationState | None:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if meta.get("version") != str(STATE_VERSION):
                 return None
-            iris = [row[0] for row in db.execute("SELECT iri FROM graphs")]
-            fingerprints = dict(db.execute("SELECT iri, sha FROM fingerprints"))
             rows = [json.loads(row[0]) for row in db.execute("SELECT row FROM results ORDER BY rowid")]
         return ValidationState(
             shapes_sha256=meta["shapes_sha256"], base_iri=meta["base_iri"], engine=meta["engine"],
-            results=_results_from_json(rows), nodes=StoredNodes(path, iris),
+            results=_results_from_json(rows), nodes=StoredNodes(path),
             reach=int(meta["reach"]), inverse=meta["inverse"] == "1", exact=meta["exact"] == "1",
-            fingerprints=fingerprints, origin=path, reaches=_reaches_from_json(meta.get("reaches", "{}")),
+            fingerprints=StoredFingerprints(path), origin=path, reaches=_reaches_from_json(meta.get("reaches", "{}")),
             store_stamp=meta.get("store_stamp") or None,
         )
     except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):
@@ -159,9 +213,15 @@ def _update(state: ValidationState, path: Path) -> None:
             if nodes is not None:
                 db.execute("INSERT INTO graphs VALUES (?, ?, ?, ?)", (iri, *(_join(part) for part in nodes)))
         now, before = state.fingerprints, delta.fingerprints
-        db.executemany("DELETE FROM fingerprints WHERE iri = ?", ((g,) for g in before.keys() - now.keys()))
+        if isinstance(now, Overlay) and now.base is before:
+            changes = now.changes  # the file's checksums but these: the others need not be read
+        else:
+            before = dict(before.items())
+            changes = {g: None for g in before.keys() - now.keys()}
+            changes.update((g, sha) for g, sha in now.items() if before.get(g) != sha)
+        db.executemany("DELETE FROM fingerprints WHERE iri = ?", ((g,) for g, sha in changes.items() if sha is None))
         db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)",
-                       ((g, sha) for g, sha in now.items() if before.get(g) != sha))
+                       ((g, sha) for g, sha in changes.items() if sha is not None))
 
 
 def set_store_stamp(path: Path, stamp: str | None) -> None:
