@@ -90,7 +90,7 @@ def build(
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)
             raise typer.Exit(2)
-        stats = graph_stats(store, state.project.base_iri)
+        stats = graph_stats(store, state.project.base_iri, report.entities)
         violations = None
         if not skip_validation:
             with console.status("Validating against the shapes"):
