@@ -1,0 +1,67 @@
+"""Stored queries that sort on slices of an IRI (16-character sort keys, which Oxigraph compares in memory)
+must give the order of the IRIs themselves: IRIs that differ only after the slices, IRIs that are
+prefixes of others, IRIs ending exactly on a slice boundary, and non-ASCII characters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from culturekg.queries.catalogue import find
+from culturekg.queries.runner import run
+from culturekg.store import EmbeddedStore
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+CKG = "https://w3id.org/culturekg/ontology#"
+FACILITATOR = ox.NamedNode("https://w3id.org/culturekg/ontology/role/facilitator")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+LONG = "https://example.org/people/" + "x" * 40
+# Sorted by code point, which is the order SPARQL gives IRIs; the test checks that it is sorted.
+PEOPLE = [
+    "https://example.org/p",  # shorter than one slice
+    "https://example.org/people/0123",  # ends exactly on the second slice boundary (32 characters)
+    LONG,  # a prefix of the two below
+    LONG + "a",
+    LONG + "a" + "y" * 30,
+    LONG + "b",  # differs from the one above only after 67 characters
+    "https://example.org/peopl\u00e9/a",  # a two-byte character inside the second slice
+]
+COUNTRIES = [
+    "https://example.org/country/" + "k" * 21,  # 48 characters: three full slices, empty fourth
+    "https://example.org/country/" + "k" * 21 + "A",
+    "https://example.org/country/" + "k" * 21 + "B",
+    "https://example.org/countryZ",
+]
+
+
+def _store() -> EmbeddedStore:
+    store = EmbeddedStore()
+    quads = []
+    for p, person in enumerate(PEOPLE):
+        quads.append(ox.Quad(ox.NamedNode(person), RDFS_LABEL, ox.Literal(f"Person {p}", language="en")))
+        # Every person in every country, one event each: all tie on the number of countries, so the
+        # order within it is the IRIs' alone.
+        for c, country in enumerate(COUNTRIES):
+            event = ox.NamedNode(f"https://example.org/event/{p}-{c}")
+            facilitation = ox.NamedNode(f"https://example.org/participation/{p}-{c}")
+            quads += [
+                ox.Quad(event, ox.NamedNode(CKG + "country"), ox.NamedNode(country)),
+                ox.Quad(facilitation, ox.NamedNode(CKG + "role"), FACILITATOR),
+                ox.Quad(facilitation, ox.NamedNode(CKG + "agent"), ox.NamedNode(person)),
+                ox.Quad(facilitation, ox.NamedNode(CKG + "event"), event),
+            ]
+    store.oxigraph.extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("https://example.org/g")) for q in quads])
+    return store
+
+
+def test_the_fixture_lists_are_in_code_point_order():
+    assert PEOPLE == sorted(PEOPLE) and COUNTRIES == sorted(COUNTRIES)
+
+
+def test_facilitators_are_sorted_as_their_iris():
+    query = find(QUERIES)["facilitators-in-several-countries"]
+    result = run(_store(), query, {})
+    got = [(row["person"].value, row["country"].value) for row in result.as_dicts()]
+    assert got == [(person, country) for person in PEOPLE for country in COUNTRIES]
+    assert {row["countries"].value for row in result.as_dicts()} == {str(len(COUNTRIES))}
