@@ -13,7 +13,10 @@ deleted event may break records that did not change; only changed files are writ
 
 from __future__ import annotations
 
+import hashlib
+import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from itertools import chain
 from dataclasses import dataclass, field
 
@@ -21,7 +24,8 @@ import pyoxigraph as ox
 
 from .errors import ConfigError, Problem, RecordError
 from .iris import Minter
-from .mapping import Mapper, build_index
+from .ledger import Ledger, StoredGraphs, Totals
+from .mapping import Declaration, Mapper, build_index, reference_declarations
 from .mapping.context import Entry
 from .mapping.ontology import (
     ONTOLOGY_PATH, Superclasses, ontology_superclasses, ontology_triples, superclass_types, superclasses,
@@ -30,9 +34,9 @@ from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
 from .records.files import Parsed, SourceFile, discover, read_all, read_file
-from .stats import entity_counts
-from .store.base import BulkGraphStore, GraphChange, GraphStore
-from .vocab import RDFS
+from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
+from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
+from .vocab import RDF, RDFS
 
 # About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
 # on disk): memory stays flat however many records a load writes.
@@ -55,6 +59,10 @@ class LoadReport:
     removed: list[str] = field(default_factory=list)
     triples_written: int = 0
     entities: dict[str, int] = field(default_factory=dict)
+    # What the store holds after the load, when the load kept a ledger (else count the store).
+    triples: int | None = None
+    named_graphs: int | None = None
+    source_files: tuple[str, ...] | None = None
 
     def summary(self) -> str:
         lines = [
@@ -65,15 +73,19 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False) -> LoadReport:
+def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,
+         ledger: Ledger | None = None) -> LoadReport:
     """Bring `store` up to date with the record files of `project` and its ontology.
 
     `full=True` reads and checks every file even when the fast path would skip unchanged events.
     `progress`, if given, is called as progress(stage, done, total) while reading, mapping and writing.
+    `ledger`: the bookkeeping kept beside an on-disk store (see culturekg.ledger); what it says of the
+    store is used when it can be believed, and it is brought up to date (not stamped: the caller
+    stamps it once the store is closed). The report then carries the store's counts.
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress).run(full)
+    return _Load(project, store, progress, ledger).run(full)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -81,45 +93,96 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
 load_project = load
 
 
+class _Stored:
+    """What the store holds (StoredGraphs), read from its meta graph, or taken from the ledger
+    when the ledger can be believed."""
+
+    def __init__(self, graphs: StoredGraphs, strays: list[ox.NamedNode], meta_present: bool, from_ledger: bool) -> None:
+        self.graphs = graphs
+        # Meta entries under a graph name this loader would not give their file: dropped as gone.
+        self.strays = strays
+        self.meta_present = meta_present
+        self.from_ledger = from_ledger
+
+    @classmethod
+    def read(cls, store: GraphStore, minter: Minter, project: Project) -> _Stored:
+        meta = StoredMeta.read(store, minter.meta_graph)
+        present = store.named_graphs()
+        _refuse_foreign_graphs(present, minter, project)
+        graphs = StoredGraphs()
+        strays = []
+        for graph in meta.triples:
+            # A table's graph names its sidecar too, in no set order: the graph is named after one.
+            files = sorted(meta.files(graph))
+            rel = next((f for f in files if minter.graph(f) == graph), None)
+            if rel is None:
+                strays.append(graph)
+                continue
+            graphs.put(rel, meta.sha256(graph) or "", (rel, *(f for f in files if f != rel)), graph in present)
+        return cls(graphs, strays, minter.meta_graph in present, from_ledger=False)
+
+    def sha256(self, rel: str) -> str | None:
+        """The stored checksum of `rel`'s graph; None when the store lacks the graph or its entry."""
+        return None if rel in self.graphs.empty else self.graphs.shas.get(rel)
+
+
 class _Load:
-    def __init__(self, project: Project, store: GraphStore, progress: Progress | None) -> None:
+    def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None) -> None:
         self.project = project
         self.store = store
         self.progress = progress or (lambda stage, done, total: None)
         self.minter = Minter(project.base_iri)
-        self.meta = StoredMeta.read(store, self.minter.meta_graph)
-        self.present = store.named_graphs()
-        _refuse_foreign_graphs(self.present, self.minter, project)
+        self.ledger = ledger
+        if ledger is not None and ledger.trusted and ledger.base_iri == project.base_iri:
+            self.stored = _Stored(ledger.graphs, [], True, from_ledger=True)
+        else:
+            self.stored = _Stored.read(store, self.minter, project)
+            if ledger is not None:
+                ledger.graphs = ledger.totals = None  # not believed: rewritten whole after the load
+                ledger.base_iri = project.base_iri
         self.report = LoadReport()
-        # Graphs this load (re)writes, with where they come from.
+        # Triples the meta graph gained (None: it was rewritten whole, so the counts are taken again).
+        self.meta_delta: int | None = 0
+        # Graphs this load (re)writes, with where they come from; and by the path they are named after.
         self.sources: dict[ox.NamedNode, GraphSource] = {}
+        self.written: dict[str, GraphSource] = {}
         # The ckg: class hierarchy of the project's ontology, read when the load starts.
         self.classes: Superclasses = {}
 
-    def unchanged(self, graph: ox.NamedNode, sha256: str) -> bool:
-        return self.meta.sha256(graph) == sha256 and graph in self.present
+    def unchanged(self, rel: str, sha256: str) -> bool:
+        return self.stored.sha256(rel) == sha256
 
     def run(self, full: bool) -> LoadReport:
         files, problems = discover(self.project.root)
-        graph_of = {f.rel: self.minter.graph(f.rel) for f in files}
-        current = set(graph_of.values()) | {self.minter.graph(ONTOLOGY_PATH)}
-        gone = sorted((g for g in self.meta.triples if g not in current), key=lambda g: g.value)
+        if self.ledger is not None:
+            for f in files:
+                f.known_sha256 = self.ledger.sha256(f.rel, f.signature)
+        current = {f.rel for f in files} | {ONTOLOGY_PATH}
+        gone = sorted(rel for rel in self.stored.graphs.shas if rel not in current)
         ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
         self.classes = ontology_superclasses(ontology.path)
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
         retype = self._hierarchy_changed(ontology)
-        fresh = {f.rel for f in files if retype or not self.unchanged(graph_of[f.rel], f.sha256)}
+        fresh = {f.rel for f in files if retype or not self.unchanged(f.rel, f.sha256)}
+        if self.ledger is not None:
+            for f in files:
+                self.ledger.remember(f.rel, f.signature, f.sha256)
         fast = not full and not retype and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
         events = [f for f in files if f.kind == "event"]
-        to_read = [f for f in files if f.kind != "event" or not fast or f.rel in fresh]
+        tables = [f for f in files if f.kind != "event"]
+        digest = _reference_digest(tables, ontology, self.project.base_iri) if self.ledger is not None else ""
+        cached = self.ledger.blob("reference", digest) if (fast and self.ledger is not None) else None
+        to_read = [f for f in files if (f.kind != "event" and cached is None) or (f.kind == "event" and (not fast or f.rel in fresh))]
         self.report.files_read = [f.rel for f in to_read]
 
         # Reference files first: every record is resolved against them. Event keys are their
         # file names (the check makes sure), so events need not be read to be referred to.
+        # On the fast path the reference files are as the last load that read them left them, so
+        # what reading and mapping them gave (their keys, claimed IRIs) is taken from the ledger.
         reference, read_problems = read_all([f for f in to_read if f.kind != "event"])
         problems += read_problems
-        index, index_problems = build_index(reference, events)
+        index, index_problems = build_index(reference, events, cached[0] if cached else None)
         problems += index_problems
         if problems:
             # With a reference file unread, every record naming its keys would look wrong too:
@@ -128,31 +191,57 @@ class _Load:
                 pass
             raise _refused(problems)
         mapper = Mapper(self.project.base_iri, index)
+        if cached:
+            mapper.registry.owners.update(cached[1])
+            mapper.shared.update({key: Entry(*entry) for key, entry in cached[2].items()})
         spill = Spill(in_memory=BATCH_TRIPLES * 5)
+        mapped: tuple | None = None
         try:
             for number, item in enumerate(self._parsed(reference, to_read, problems), start=1):
+                if mapped is None and item.file.kind == "event":
+                    mapped = self._mapped_reference(reference, mapper)
                 # Mapping a file whose graph stays as it is still checks its references and IRIs.
                 emitter = mapper.map(item)
                 if item.file.rel in fresh:
-                    graph = graph_of[item.file.rel]
+                    graph = self.minter.graph(item.file.rel)
                     spill.add(graph, emitter.triples + superclass_types(emitter.triples, self.classes))
-                    self.sources[graph] = GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls))
+                    self._source(item.file.rel, GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls)))
                 self.progress("map", number, len(to_read))
             problems += mapper.problems
             if fast:
                 problems += self._shared_conflicts(mapper.shared, spill.graphs)
             if problems:
                 raise _refused(problems)
-            self._write(spill, files, current, gone, ontology)
+            if mapped is None:
+                mapped = self._mapped_reference(reference, mapper)
+            self._write(spill, files, gone, ontology)
+            if self.ledger is not None:
+                blobs = {"reference": (digest, mapped)} if (cached is None and mapped is not False) else {}
+                self._keep(gone, blobs)
+            else:
+                self.report.entities = compact(entity_counts_by_class(self.store, self.minter))
         finally:
             spill.close()
         return self.report
 
+    def _source(self, rel: str, source: GraphSource) -> None:
+        self.sources[source.graph] = source
+        self.written[rel] = source
+
+    def _mapped_reference(self, reference: list[Parsed], mapper: Mapper) -> tuple | bool:
+        """What mapping the reference files left for the events: their keys, the IRIs they claimed
+        and the shared names they declared; False when they were not all read, or had problems."""
+        if self.ledger is None or mapper.problems or not reference:
+            return False
+        return (reference_declarations(reference), dict(mapper.registry.owners),
+                {key: tuple(entry) for key, entry in mapper.shared.items()})
+
     def _hierarchy_changed(self, ontology: SourceFile) -> bool:
+        if self.unchanged(ONTOLOGY_PATH, ontology.sha256):
+            # A ledger is only written by a loader that adds superclass types.
+            return not self.stored.from_ledger and self._written_without_superclass_types(self.minter.graph(ONTOLOGY_PATH))
         graph = self.minter.graph(ONTOLOGY_PATH)
-        if self.unchanged(graph, ontology.sha256):
-            return self._written_without_superclass_types(graph)
-        if graph not in self.present:
+        if not self.store.ask(_ANY_IN, {"g": graph}):
             return True
         return superclasses(q.triple for q in self.store.quads(graph)) != self.classes
 
@@ -176,11 +265,6 @@ class _Load:
                     yield parsed
             self.progress("read", number, len(to_read))
 
-    def _meta(self, current: set[ox.NamedNode]) -> list[ox.Triple]:
-        """The meta graph after this load: new entries for rewritten graphs, the old ones for the rest."""
-        kept = [t for g, triples in self.meta.triples.items() if g in current and g not in self.sources for t in triples]
-        return kept + meta_triples(self.sources[g] for g in sorted(self.sources, key=lambda g: g.value))
-
     def _shared_conflicts(self, shared: dict[tuple[str, str], Entry], rewritten: set[ox.NamedNode]) -> list[Problem]:
         """A venue, area or project a changed record declares must keep the name that unchanged
         records (not read on the fast path) give it in the store."""
@@ -195,19 +279,20 @@ class _Load:
                                             declared.line, None))
         return problems
 
-    def _write(self, spill: Spill, files: list[SourceFile], current: set[ox.NamedNode], gone: list[ox.NamedNode],
-               ontology: SourceFile) -> None:
+    def _write(self, spill: Spill, files: list[SourceFile], gone: list[str], ontology: SourceFile) -> None:
         """Drops and the ontology first, then the records' graphs (in batches, or in one bulk load if
         large and the store has a bulk loader), the meta graph last:
         a load cut short leaves no checksum for a graph it did not finish, so the next load redoes it."""
-        first = GraphChange(drop=set(gone))
+        dropped = {self.minter.graph(rel) for rel in gone} | set(self.stored.strays)
+        first = GraphChange(drop=dropped)
         graph = self.minter.graph(ONTOLOGY_PATH)
-        if not self.unchanged(graph, ontology.sha256):
+        if not self.unchanged(ONTOLOGY_PATH, ontology.sha256):
             first.replace[graph] = ontology_triples(ontology.path, ontology.sha256)
-            self.sources[graph] = GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256)
+            self._source(ONTOLOGY_PATH, GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256))
             self.report.files_read.append(ONTOLOGY_PATH)
         total = spill.triples + first.triple_count()
         bulk = spill.triples >= BULK_TRIPLES and isinstance(self.store, BulkGraphStore)
+        self.counting = _Counting.start(self, spill, dropped, bulk)
         batches = () if bulk else (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES))
         written = 0
         self.progress("write", 0, total)
@@ -220,16 +305,95 @@ class _Load:
             self.store.bulk_replace(spill.graphs, spill.as_nquads())
             written += spill.triples
             self.progress("write", written, total)
-        if self.sources or gone or self.minter.meta_graph not in self.present:
-            meta = self._meta(current)
-            self.store.apply(GraphChange(replace={self.minter.meta_graph: meta}))
-            written += len(meta)
+        if self.sources or dropped or not self.stored.meta_present:
+            written += self._write_meta(dropped)
         report = self.report
         for rel in [f.rel for f in files] + [ONTOLOGY_PATH]:
-            (report.changed if self.minter.graph(rel) in self.sources else report.unchanged).append(rel)
-        report.removed = sorted(path for g in gone for path in self.meta.files(g)[:1])
+            (report.changed if rel in self.written else report.unchanged).append(rel)
+        report.removed = gone
         report.triples_written = written
-        report.entities = entity_counts(self.store, self.minter)
+
+    def _write_meta(self, dropped: set[ox.NamedNode]) -> int:
+        """The meta entries of rewritten and dropped graphs; the whole meta graph when the store
+        cannot rewrite part of a graph or has none yet. Returns the triples written."""
+        fresh = meta_triples(self.sources[g] for g in sorted(self.sources, key=lambda g: g.value))
+        if self.stored.meta_present and isinstance(self.store, DescribingGraphStore):
+            removed, added = self.store.redescribe(self.minter.meta_graph, set(self.sources) | dropped, fresh)
+            self.meta_delta = added - removed
+            return len(fresh)
+        meta = StoredMeta.read(self.store, self.minter.meta_graph)
+        kept = [t for g, triples in meta.triples.items() if g not in self.sources and g not in dropped for t in triples]
+        self.store.apply(GraphChange(replace={self.minter.meta_graph: kept + fresh}))
+        self.meta_delta = None
+        return len(kept) + len(fresh)
+
+    def _keep(self, gone: list[str], blobs: dict) -> None:
+        """Bring the ledger up to date with the store as this load left it, and the report's counts."""
+        counts, totals = self.counting.finish(self)
+        self.report.entities = compact(counts)
+        graphs = self.stored.graphs
+        for rel in gone:
+            graphs.drop(rel)
+        for rel, source in self.written.items():
+            graphs.put(rel, source.sha256, source.files, self.counting.present(self, source.graph))
+        self.report.triples = totals.quads
+        self.report.named_graphs = totals.named_graphs
+        self.report.source_files = tuple(graphs.source_files())
+        try:
+            self.ledger.save(graphs, totals, blobs)
+        except (OSError, ValueError) as exc:
+            # The store is right without it; the next build reads the store itself instead.
+            warnings.warn(f"{self.ledger.path}: cannot keep the load's ledger: {exc}", stacklevel=2)
+
+
+@dataclass
+class _Counting:
+    """How the store's counts are brought up to date: by the difference a small write makes to
+    the things it touches (`before` set), or by counting the whole store again."""
+
+    before: dict | None = None
+    quads_before: int = 0
+    graphs_before: int = 0
+    touched: set = field(default_factory=set)
+
+    @classmethod
+    def start(cls, load: _Load, spill: Spill, dropped: set[ox.NamedNode], bulk: bool) -> _Counting:
+        ledger = load.ledger
+        oxi = getattr(load.store, "oxigraph", None)
+        if ledger is None or not ledger.trusted or bulk or oxi is None or load.minter.graph(ONTOLOGY_PATH) in load.sources:
+            return cls()
+        touched = set(spill.graphs) | dropped
+        new = [t for batch in spill.batches(BATCH_TRIPLES) for triples in batch.values() for t in triples]
+        old = [q for g in touched for q in oxi.quads_for_pattern(None, None, None, g)]
+        if any(t.predicate == RDFS.subClassOf for t in chain(new, old)):
+            return cls()  # a class hierarchy in the records moves things anywhere: count again
+        subjects = {t.subject for t in new if t.predicate == RDF.type} | {q.subject for q in old if q.predicate == RDF.type}
+        before = entity_classes(oxi.quads_for_pattern, subjects, _not_counted(load))
+        graphs_before = sum(1 for g in touched if oxi.contains_named_graph(g))
+        return cls(before, len(old), graphs_before, touched)
+
+    def present(self, load: _Load, graph: ox.NamedNode) -> bool:
+        oxi = getattr(load.store, "oxigraph", None)
+        if oxi is not None:
+            return oxi.contains_named_graph(graph)
+        return graph in load.store.named_graphs()
+
+    def finish(self, load: _Load) -> tuple[dict[str, int], Totals]:
+        oxi = getattr(load.store, "oxigraph", None)
+        if self.before is None or load.meta_delta is None:
+            counts = entity_counts_by_class(load.store, load.minter)
+            return counts, Totals(load.store.count(), len(load.store.named_graphs()), counts)
+        previous = load.ledger.totals
+        after = entity_classes(oxi.quads_for_pattern, set(self.before), _not_counted(load))
+        counts = dict(previous.entities)
+        shift_counts(counts, self.before, after)
+        quads_after = sum(1 for g in self.touched for _ in oxi.quads_for_pattern(None, None, None, g))
+        graphs_after = sum(1 for g in self.touched if oxi.contains_named_graph(g))
+        return counts, Totals(
+            previous.quads + quads_after - self.quads_before + load.meta_delta,
+            previous.named_graphs + graphs_after - self.graphs_before,
+            {cls: n for cls, n in counts.items() if n},
+        )
 
 
 _SUBCLASS_INSTANCE = """
@@ -241,6 +405,26 @@ SELECT ?s ?c ?g WHERE {
 } LIMIT 1
 """
 _TYPED_IN = "ASK { GRAPH ?g { ?s a ?c } }"
+_ANY_IN = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _not_counted(load: _Load) -> set[ox.NamedNode]:
+    """Graphs whose types are not entities (see stats._ENTITIES)."""
+    return {load.minter.graph(ONTOLOGY_PATH), load.minter.meta_graph}
+
+
+def _reference_digest(tables: list[SourceFile], ontology: SourceFile, base_iri: str) -> str:
+    """What reading and mapping the reference files depends on: their bytes, the ontology, the
+    base IRI (claimed IRIs are kept whole), and the code that reads and maps them (a new version
+    may read the same files differently)."""
+    digest = hashlib.sha256(base_iri.encode())
+    for file in sorted(tables, key=lambda f: f.rel):
+        digest.update(f"{file.rel}\0{file.sha256}\n".encode())
+    digest.update(ontology.sha256.encode())
+    package = Path(__file__).parent
+    for source in sorted([*package.glob("records/*.py"), *package.glob("mapping/*.py"), package / "iris.py", package / "vocab.py"]):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def _refused(problems: list[Problem]) -> RecordError:

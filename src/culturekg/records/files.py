@@ -7,7 +7,9 @@ the URLs of the sources each file names.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,19 +28,33 @@ SCHEME_FILES = {"conventions.yaml": "conventions", "topics.yaml": "topics", "sec
 class SourceFile:
     """One record file as found on disk; a CSV table counts together with its sidecar."""
 
-    path: Path
+    # Kept as given and made a Path when asked: 50,000 Path objects cost a build a quarter second
+    # even when no file is read.
+    location: Path | str
     rel: str
     kind: str
     sidecar: Path | None = None
+    # What changes when the bytes may have (see signature()), taken when the file was found.
+    signature: str | None = None
+    # The checksum, when the caller knows it for the file as it is now (the ledger's cache);
+    # else computed when first asked for. A plain attribute, not functools.cached_property, which
+    # takes a lock on every access (a tenth of a second over 50,000 files).
+    known_sha256: str | None = None
 
     @cached_property
+    def path(self) -> Path:
+        return Path(self.location)
+
+    @property
     def sha256(self) -> str:
         """SHA-256 of the file's bytes, followed by its sidecar's when it has one (a change to
         either changes what the graph says)."""
-        digest = hashlib.sha256(self.path.read_bytes())
-        if self.sidecar is not None and self.sidecar.is_file():
-            digest.update(self.sidecar.read_bytes())
-        return digest.hexdigest()
+        if self.known_sha256 is None:
+            digest = hashlib.sha256(self.path.read_bytes())
+            if self.sidecar is not None and self.sidecar.is_file():
+                digest.update(self.sidecar.read_bytes())
+            self.known_sha256 = digest.hexdigest()
+        return self.known_sha256
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -48,7 +64,7 @@ class SourceFile:
 
     @property
     def stem(self) -> str:
-        return self.path.name.rsplit(".", 1)[0]
+        return self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 @dataclass
@@ -86,31 +102,93 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     if not data.is_dir():
         return found, [Problem(relpath(data, root), "the project has no data/ folder")]
     sidecars: set[Path] = set()
-    for path in sorted(p for p in data.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        parts = path.relative_to(data).parts
-        if any(part.startswith(".") for part in parts) or path.suffix == ".md":
-            continue
-        if path.name.endswith(SIDECAR_SUFFIX):
-            sidecars.add(path)
-            continue
-        kind = _kind(parts)
-        if kind is None:
-            problems.append(Problem(rel, "not a record file this tool knows; see docs/records.md for the layout"))
-            continue
-        sidecar = None
-        if path.suffix == ".csv":
-            sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-            if not sidecar.is_file():
-                problems.append(Problem(rel, f"no sidecar {sidecar.name} saying where the table comes from"))
-        found.append(SourceFile(path, rel, kind, sidecar))
+    for prefix, run in _walk(str(data)):
+        base = "data/" + "".join(part + "/" for part in prefix)
+        events = prefix == ("records", "events")
+        for name, location, info in run:
+            if events and name.endswith(EVENT_SUFFIXES):
+                # The common case of a large project, first and in short.
+                found.append(SourceFile(location, base + name, "event", None, signature(info)))
+                continue
+            rel = base + name
+            if name.endswith(".md"):
+                continue
+            if name.endswith(SIDECAR_SUFFIX):
+                sidecars.add(Path(location))
+                continue
+            kind = _kind(prefix + (name,))
+            if kind is None:
+                problems.append(Problem(rel, "not a record file this tool knows; see docs/records.md for the layout"))
+                continue
+            sidecar = None
+            mark = signature(info)
+            if name.endswith(".csv"):
+                sidecar = Path(location).with_name(name[: -len(".csv")] + SIDECAR_SUFFIX)
+                if not sidecar.is_file():
+                    problems.append(Problem(rel, f"no sidecar {sidecar.name} saying where the table comes from"))
+                mark += "|" + signature(_stat(sidecar))
+            found.append(SourceFile(location, rel, kind, sidecar, mark))
     claimed = {f.sidecar for f in found}
     for orphan in sorted(sidecars - claimed):
         problems.append(Problem(relpath(orphan, root), "sidecar without its CSV table"))
     return found, problems
 
 
+def signature(info: os.stat_result | None) -> str:
+    """Size, modification and change times and inode: what changes when a file's bytes may have."""
+    if info is None:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def _stat(path: Path | str, directory: int | None = None) -> os.stat_result | None:
+    try:
+        return os.stat(path, dir_fd=directory)
+    except OSError:
+        return None
+
+
+def _walk(top: str) -> Iterator[tuple[tuple[str, ...], list[tuple[str, str, os.stat_result]]]]:
+    """The files under `top` (following links, as Path.is_file does) in the order of sorted paths,
+    as runs of (name, full path, stat) of files of one directory, with the directory's path parts
+    below `top`. Names starting with a dot are hidden, with everything under them. os.scandir
+    rather than Path.rglob, and one stat a file that says both what it is and whether it changed:
+    50,000 records are walked in a third of the time."""
+
+    def visit(directory: str, prefix: tuple[str, ...]):
+        # Names looked up relative to the open directory: a quarter less time than whole paths.
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with os.scandir(fd) as listing:
+                names = sorted(entry.name for entry in listing if not entry.name.startswith("."))
+            # Children in name order, each directory where its name falls: the order of sorted paths.
+            run: list[tuple[str, str, os.stat_result]] = []
+            subdirectories = []
+            for name in names:
+                info = _stat(name, fd)
+                if info is None:
+                    continue  # a broken link, or gone since the listing: no file to read
+                if stat.S_ISREG(info.st_mode):
+                    run.append((name, f"{directory}/{name}", info))
+                elif stat.S_ISDIR(info.st_mode):
+                    subdirectories.append((len(run), name))
+        finally:
+            os.close(fd)
+        start = 0
+        for end, name in subdirectories:
+            if end > start:
+                yield prefix, run[start:end]
+            start = end
+            yield from visit(f"{directory}/{name}", prefix + (name,))
+        if run[start:]:
+            yield prefix, run[start:]
+
+    return visit(top, ())
+
+
 def _kind(parts: tuple[str, ...]) -> str | None:
+    if len(parts) == 3 and parts[0] == "records" and parts[1] == "events":
+        return "event" if parts[2].endswith(EVENT_SUFFIXES) else None
     if len(parts) == 2 and parts[0] == "reference":
         name = parts[1]
         if name in formats.TABLES:
@@ -118,8 +196,6 @@ def _kind(parts: tuple[str, ...]) -> str | None:
         return SCHEME_FILES.get(name)
     if len(parts) == 3 and parts[:2] == ("reference", "memberships") and parts[2].endswith(".csv"):
         return "memberships"
-    if len(parts) == 3 and parts[:2] == ("records", "events") and parts[2].endswith(EVENT_SUFFIXES):
-        return "event"
     return None
 
 

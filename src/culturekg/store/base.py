@@ -71,3 +71,14 @@ class BulkGraphStore(GraphStore, Protocol):
     def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO) -> None:
         """Replace `graphs` with the quads read from `nquads` (N-Quads, every quad in one of `graphs`).
         Not one transaction: a write cut short may leave some of the graphs incomplete."""
+
+
+@runtime_checkable
+class DescribingGraphStore(GraphStore, Protocol):
+    """A store that can rewrite what one graph says about some subjects and keep the rest of it:
+    the loader's metadata after a small change, without rewriting the whole meta graph."""
+
+    def redescribe(self, graph: ox.NamedNode, subjects: set[ox.NamedNode], triples: list[ox.Triple]) -> tuple[int, int]:
+        """Remove every triple of `graph` about `subjects`, then add `triples` (each about one of
+        them). Not one transaction: cut short, some subjects are left undescribed. Returns the
+        numbers of triples removed and added."""

@@ -75,6 +75,16 @@ class EmbeddedStore:
         if self.path is not None:
             self._store.flush()
 
+    def redescribe(self, graph: ox.NamedNode, subjects: set[ox.NamedNode], triples: list[ox.Triple]) -> tuple[int, int]:
+        old = [q for s in sorted(subjects, key=lambda n: n.value) for q in self._store.quads_for_pattern(s, None, None, graph)]
+        for quad in old:
+            self._store.remove(quad)
+        new = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+        self._store.extend(new)
+        if self.path is not None:
+            self._store.flush()
+        return len(old), len(new)
+
     def _query(self, query: str, bindings: Bindings | None):
         # SERVICE and remote FROM would reach the network, which the user did not ask for.
         check_local(query)

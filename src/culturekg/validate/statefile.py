@@ -236,6 +236,18 @@ def set_store_stamp(path: Path, stamp: str | None) -> None:
         raise OSError(f"cannot update {path}: {exc}") from exc
 
 
+def carry_store_stamp(path: Path, before: str | None, after: str | None) -> None:
+    """The store was opened and closed without a write (a load refused its records): a state that
+    described it as stamped `before` describes it as stamped `after`."""
+    if not path.is_file() or before is None or after is None:
+        return
+    try:
+        with _connect(path) as db:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'store_stamp' AND value = ?", (after, before))
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot update {path}: {exc}") from exc
+
+
 def _write_meta(db: sqlite3.Connection, state: ValidationState) -> None:
     meta = {"version": str(STATE_VERSION), "shapes_sha256": state.shapes_sha256, "base_iri": state.base_iri,
             "engine": state.engine, "reach": str(state.reach), "inverse": "1" if state.inverse else "0",
