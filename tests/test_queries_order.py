@@ -15,6 +15,7 @@ from culturekg.store import EmbeddedStore
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 CKG = "https://w3id.org/culturekg/ontology#"
 FACILITATOR = ox.NamedNode("https://w3id.org/culturekg/ontology/role/facilitator")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 LONG = "https://example.org/people/" + "x" * 40
 # Sorted by code point, which is the order SPARQL gives IRIs; the test checks that it is sorted.
@@ -27,6 +28,7 @@ PEOPLE = [
     LONG + "b",  # differs from the one above only after 67 characters
     "https://example.org/peopl\u00e9/a",  # a two-byte character inside the second slice
 ]
+PARTICIPATION = "https://example.org/participation/" + "z" * 30
 COUNTRIES = [
     "https://example.org/country/" + "k" * 21,  # 48 characters: three full slices, empty fourth
     "https://example.org/country/" + "k" * 21 + "A",
@@ -44,9 +46,11 @@ def _store() -> EmbeddedStore:
         # order within it is the IRIs' alone.
         for c, country in enumerate(COUNTRIES):
             event = ox.NamedNode(f"https://example.org/event/{p}-{c}")
-            facilitation = ox.NamedNode(f"https://example.org/participation/{p}-{c}")
+            # Long enough that participations differ only after the third slice.
+            facilitation = ox.NamedNode(f"{PARTICIPATION}{p}-{c}")
             quads += [
                 ox.Quad(event, ox.NamedNode(CKG + "country"), ox.NamedNode(country)),
+                ox.Quad(facilitation, RDF_TYPE, ox.NamedNode(CKG + "Participation")),
                 ox.Quad(facilitation, ox.NamedNode(CKG + "role"), FACILITATOR),
                 ox.Quad(facilitation, ox.NamedNode(CKG + "agent"), ox.NamedNode(person)),
                 ox.Quad(facilitation, ox.NamedNode(CKG + "event"), event),
@@ -65,3 +69,21 @@ def test_facilitators_are_sorted_as_their_iris():
     got = [(row["person"].value, row["country"].value) for row in result.as_dicts()]
     assert got == [(person, country) for person in PEOPLE for country in COUNTRIES]
     assert {row["countries"].value for row in result.as_dicts()} == {str(len(COUNTRIES))}
+
+
+def _sort_key(row: dict) -> tuple:
+    """SPARQL's order for the rows of entity-profile: unbound first, then IRIs by code point."""
+    via = row["via"]
+    return (row["direction"].value, "" if via is None else via.value, row["property"].value, row["value"].value)
+
+
+def test_entity_profile_is_sorted_as_its_iris():
+    query = find(QUERIES)["entity-profile"]
+    # Bound as the runner binds it; the test's IRIs are not under the project's base, which `run` requires.
+    rows = _store().select(query.text, {"entity": ox.NamedNode(PEOPLE[4])}).as_dicts()
+    assert rows == sorted(rows, key=_sort_key)
+    # Every participation of the person shows up, both as "in" and with its details as "via".
+    assert sum(row["direction"].value == "in" for row in rows) == len(COUNTRIES)
+    assert {row["via"].value for row in rows if row["direction"].value == "via"} == {
+        f"{PARTICIPATION}4-{c}" for c in range(len(COUNTRIES))
+    }
