@@ -123,7 +123,8 @@ class Ledger:
             data = marshal.loads(path.read_bytes())
             if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
                 return ledger
-            ledger.signatures, ledger.checksums = data["signatures"], data["shas"]
+            # The cache's own copy: remember() changes it before the store holds what it says.
+            ledger.signatures, ledger.checksums = data["signatures"], dict(data["shas"])
             ledger._blobs = data["blobs"]
             ledger.base_iri = data["base_iri"]
             recorded = _stamp_path(path).read_text(encoding="utf-8").split()

@@ -154,9 +154,6 @@ class _Load:
 
     def run(self, full: bool) -> LoadReport:
         files, problems = discover(self.project.root)
-        if self.ledger is not None:
-            for f in files:
-                f.known_sha256 = self.ledger.sha256(f.rel, f.signature)
         current = {f.rel for f in files} | {ONTOLOGY_PATH}
         gone = sorted(rel for rel in self.stored.graphs.shas if rel not in current)
         ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
@@ -164,13 +161,23 @@ class _Load:
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
         retype = self._hierarchy_changed(ontology)
-        fresh = {f.rel for f in files if retype or not self.unchanged(f.rel, f.sha256)}
-        if self.ledger is not None:
-            for f in files:
-                self.ledger.remember(f.rel, f.signature, f.sha256)
-        fast = not full and not retype and not gone and not any(f.kind != "event" and f.rel in fresh for f in files)
-        events = [f for f in files if f.kind == "event"]
-        tables = [f for f in files if f.kind != "event"]
+        # One pass over what may be 50,000 files: checksums (remembered ones where the file's
+        # signature says it is as it was hashed), what changed, and which files are events.
+        fresh: set[str] = set()
+        events: list[SourceFile] = []
+        tables: list[SourceFile] = []
+        ledger, stored = self.ledger, self.stored
+        for f in files:
+            if ledger is not None:
+                known = ledger.sha256(f.rel, f.signature)
+                if known is None:
+                    ledger.remember(f.rel, f.signature, f.sha256)
+                else:
+                    f.known_sha256 = known
+            if retype or stored.sha256(f.rel) != f.sha256:
+                fresh.add(f.rel)
+            (events if f.kind == "event" else tables).append(f)
+        fast = not full and not retype and not gone and not any(f.rel in fresh for f in tables)
         digest = _reference_digest(tables, ontology, self.project.base_iri) if self.ledger is not None else ""
         cached = self.ledger.blob("reference", digest) if (fast and self.ledger is not None) else None
         to_read = [f for f in files if (f.kind != "event" and cached is None) or (f.kind == "event" and (not fast or f.rel in fresh))]

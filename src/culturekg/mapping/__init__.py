@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from ..errors import Problem
 from ..iris import Minter, Registry
 from ..records.files import Parsed, SourceFile
@@ -36,14 +38,17 @@ def build_index(parsed: list[Parsed], events: list[SourceFile],
         problem = index.declare(kind, key, label, rel, line)
         if problem is not None:
             problems.append(problem)
-    # The same as declaring each in turn, in one pass: a project may hold 50,000 event records.
+    # The same as declaring each in turn, in one pass when no key repeats: a project may hold
+    # 50,000 event records.
+    keys = [file.stem for file in events]
     known = index.entries["event"]
-    for file in events:
-        key = file.stem
-        if key in known:
-            problems.append(index.declare("event", key, key, file.rel, 1))
-        else:
-            known[key] = Entry(key, file.rel, 1)
+    if known or len(set(keys)) < len(keys):
+        for key, file in zip(keys, events):
+            problem = index.declare("event", key, key, file.rel, 1)
+            if problem is not None:
+                problems.append(problem)
+    else:
+        index.entries["event"] = dict(zip(keys, map(Entry, keys, [file.rel for file in events], repeat(1))))
     return index, problems
 
 
