@@ -50,7 +50,20 @@ def test_validate_phase_times_the_incremental_step_and_leaves_everything_as_it_w
     assert measure["baseline"] == "culturekg-fast-full" and measure["revalidated"] == incremental["revalidated"]
     assert measure["ratio"] == round(incremental["seconds"] / full["seconds"], 4)
 
+    # The whole build after the change, in this process and as the command, beside the first build.
+    rebuild = steps[("rebuild-one-change", "culturekg-build")]
+    assert rebuild["files_changed"] == 1 and rebuild["revalidated"] == incremental["revalidated"]
+    assert rebuild["seconds"] >= rebuild["load_seconds"] + rebuild["validate_seconds"] - 1e-3
+    assert rebuild["validate_seconds"] == round(incremental["seconds"], 4)
+    cli = steps[("rebuild-one-change-cli", "culturekg-cli")]
+    assert cli["seconds"] is not None and cli["files_changed"] == 1, cli
+    first = steps[("build", "culturekg")]["seconds"]
+    for step in ("rebuild-one-change", "rebuild-one-change-cli"):
+        (paired,) = [m for m in measures(lines, events=20, triples=None) if m["step"] == step]
+        assert paired["baseline"] == "culturekg-first-build" and paired["baseline_seconds"] == first
+
     assert _files(project / "data") == before_files
     store = ox.Store.read_only(str(work / "store-culturekg"))
     assert set(store) == before_quads
-    assert not (work / "project-one-changed").exists() and not (work / "validation-state.sqlite").exists()
+    assert not (work / "project-one-changed").exists()
+    assert not list(work.glob("store-culturekg.*")), list(work.glob("store-culturekg.*"))

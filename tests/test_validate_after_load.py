@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from cli_helpers import copy_miniature_project, run
 
-from culturekg.commands import build as build_command
+from culturekg import pipeline as build_command
 from culturekg.loader import load
 from culturekg.project import load_project
 from culturekg.store import EmbeddedStore

@@ -36,22 +36,28 @@ def _open(ctx: Context, read_only: bool = True):
 
 def build(ctx: Context) -> None:
     """Records -> embedded on-disk Oxigraph store, with everything `culturekg.loader.load` does; then
-    the same load again with no file changed (the fast path of a rebuild)."""
+    `culturekg build --no-validate` with no file changed: once to start its ledger, once timed."""
     if _missing(ctx, "build", "culturekg", "culturekg.loader"):
         return
     from culturekg.loader import load
+    from culturekg.pipeline import build as build_store
+    from culturekg.project import load_project
 
     shutil.rmtree(ctx.culturekg_store, ignore_errors=True)
+    for beside in ctx.culturekg_store.parent.glob(ctx.culturekg_store.name + ".*"):
+        beside.unlink()  # a kept run's ledger and validation state describe a store that is gone
     files = sum(1 for p in (ctx.project / "data").rglob("*") if p.is_file())
     with ctx.recorder.step("build", "culturekg", files=files) as timing:
         project, store = _open(ctx, read_only=False)
         load(project, store)
         store.close()
         timing.stop()
+    project = load_project(ctx.project)
+    with ctx.recorder.step("rebuild-first-ledger", "culturekg", files=files,
+                           note="the first build of a store loaded without the command: the ledger is made from the store"):
+        build_store(project, ctx.culturekg_store, validate=False)
     with ctx.recorder.step("rebuild-unchanged", "culturekg", files=files):
-        project, store = _open(ctx, read_only=False)
-        load(project, store)
-        store.close()
+        build_store(project, ctx.culturekg_store, validate=False)
 
 
 def dump(ctx: Context) -> None:

@@ -10,13 +10,15 @@ PAIRS = {
                             ("pyoxigraph-bulk_load", "issue 4: pyoxigraph Store.bulk_load of the same quads")]),
     "validate": ("culturekg-fast", [("pyshacl", "pySHACL alone on an in-memory rdflib Graph of the same triples, same arguments as culturekg's pySHACL engine")]),
     "validate-incremental": ("culturekg-incremental", [("culturekg-fast-full", "the full validation of the same run, which the incremental one replaces after one event record changed")]),
+    "rebuild-one-change": ("culturekg-build", [("culturekg-first-build", "the first build of the same run, every record loaded into an empty store")]),
+    "rebuild-one-change-cli": ("culturekg-cli", [("culturekg-first-build", "the first build of the same run, every record loaded into an empty store")]),
     "query:": ("culturekg", [("rdflib", "rdflib's SPARQL engine on the in-memory Dataset, same query text"),
                              ("pyoxigraph-same-store", "the same query text straight on pyoxigraph, on the store culturekg built"),
                              ("pyoxigraph-bulk-store", "the same query text straight on pyoxigraph, on the store bulk_load built")]),
     "publish:": ("culturekg", [("rdflib-", "rdflib's serializer for the same format")]),
 }
 KEEP = ("rows", "quads", "triples", "bytes", "results", "violations", "conforms", "files", "format", "note",
-        "revalidated", "load_seconds", "record")
+        "revalidated", "load_seconds", "validate_seconds", "files_changed", "record")
 
 
 def _family(step: str) -> str | None:

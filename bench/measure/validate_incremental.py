@@ -1,15 +1,19 @@
-"""The validate phase's incremental step: what `culturekg build` validates after one event record
-changed, beside the full validation of the same run (its baseline).
+"""The validate phase's incremental steps: `culturekg build` after one event record changed, beside
+the first build of the same run, and the incremental validation inside it, beside the full
+validation of the same run.
 
-The cached project is never written: the change is made in a copy of it (hard links, the changed
+The cached project is never written: the changes are made in a copy of it (hard links, each changed
 record a new file), and the store is loaded back from the cached project afterwards, so the phases
 after this one see the data they would have seen without it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,50 +21,82 @@ import yaml
 
 from .context import Context
 
+FIRST_BUILD = "the build step of this run: every record loaded into an empty store (no validation)"
+
 
 def measure(ctx: Context, project, store, shapes, report, run, full_seconds: float) -> None:
     """`store` (opened by the caller, closed here) has just been validated in full: `report`, `run`."""
+    from culturekg.ledger import ledger_path
     from culturekg.loader import load
+    from culturekg.pipeline import build
     from culturekg.project import load_project
     from culturekg.store.embedded import EmbeddedStore
-    from culturekg.validate.incremental import LoadedChanges, full_state, save_state, validate_and_keep
+    from culturekg.validate.incremental import full_state, save_state, state_path
     from culturekg.validate.statefile import set_store_stamp
     from culturekg.validate.storestamp import store_stamp
 
-    state_file = ctx.work / "validation-state.sqlite"
+    state_file = state_path(ctx.culturekg_store)
     changed_root = ctx.work / "project-one-changed"
     try:
         # As a build that validated in full leaves it: the state, stamped once the store is closed.
         save_state(full_state(store, project, shapes, "fast", report, run), state_file)
         store.close()
         set_store_stamp(state_file, store_stamp(ctx.culturekg_store))
-        record = _changed_copy(ctx.project, changed_root, leave_out=ctx.work)
-        changed = load_project(changed_root)
-        stamp = store_stamp(ctx.culturekg_store)
+        _linked_copy(ctx.project, changed_root, leave_out=ctx.work)
+        copy = load_project(changed_root)
+        # Linking changed every file's inode change time: the copy's first build hashes each file
+        # once, as a user's first build after checking out the records would.
+        build(copy, ctx.culturekg_store)
+        record = _change(changed_root, "changed by the benchmark")
+        built = build(copy, ctx.culturekg_store)
+        facts = dict(record=record, files_changed=len(built.report.changed), revalidated=built.validation.revalidated)
+        ctx.recorder.write("rebuild-one-change", "culturekg-build", built.seconds["total"],
+                           load_seconds=round(built.seconds["load"], 4), validate_seconds=round(built.seconds["validate"], 4),
+                           note="culturekg.pipeline.build, what `culturekg build` runs, in this process", **facts)
+        ctx.recorder.write("validate-incremental", "culturekg-incremental", built.seconds["validate"],
+                           results=len(built.validation.results), **facts)
+        record = _change(changed_root, "changed again by the benchmark")
+        started = time.perf_counter()
+        done = subprocess.run(_command(changed_root, ctx.culturekg_store), capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        summary = json.loads(done.stdout) if done.returncode == 0 else {}
+        ctx.recorder.write("rebuild-one-change-cli", "culturekg-cli", seconds if done.returncode == 0 else None,
+                           record=record, files_changed=summary.get("files_changed"),
+                           note="`culturekg build --json` as its own process, interpreter start included"
+                           + ("" if done.returncode == 0 else f"; failed: {done.stderr[-300:]}"))
+        first = _first_build_seconds(ctx)
+        for step in ("rebuild-one-change", "rebuild-one-change-cli"):
+            ctx.recorder.write(step, "culturekg-first-build", first, note=FIRST_BUILD)
         store = EmbeddedStore(ctx.culturekg_store)
         try:
-            started = time.perf_counter()
-            loaded = load(changed, store)
-            load_seconds = time.perf_counter() - started
-            changes = LoadedChanges(tuple(loaded.changed), tuple(loaded.removed), stamp)
-            with ctx.recorder.step("validate-incremental", "culturekg-incremental", record=record,
-                                   files_changed=len(loaded.changed), load_seconds=round(load_seconds, 3)) as timing:
-                incremental, _ = validate_and_keep(store, changed, state_file, engine="fast", loaded=changes)
-                timing.stop()
-                timing.facts.update(results=len(incremental.results), revalidated=incremental.revalidated)
             load(project, store)
         finally:
             store.close()
     finally:
         shutil.rmtree(changed_root, ignore_errors=True)
-        state_file.unlink(missing_ok=True)
+        for leftover in (state_file, ledger_path(ctx.culturekg_store)):
+            for path in leftover.parent.glob(leftover.name + "*"):
+                path.unlink()
     ctx.recorder.write("validate-incremental", "culturekg-fast-full", full_seconds,
                        note="the full validation of this run (step validate)", results=len(report.results))
 
 
-def _changed_copy(project: Path, target: Path, *, leave_out: Path) -> str:
-    """A copy of `project` (but not the folder `leave_out`: the run's stores) whose first event record
-    has another title; that record's path."""
+def _command(project: Path, store: Path) -> list[str]:
+    script = Path(sys.executable).parent / "culturekg"
+    launcher = [str(script)] if script.is_file() else [sys.executable, "-c", "from culturekg.cli import main; main()"]
+    return [*launcher, "--project", str(project), "--store", str(store), "build", "--json"]
+
+
+def _first_build_seconds(ctx: Context) -> float | None:
+    for line in ctx.recorder.results.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry.get("step") == "build" and entry.get("engine") == "culturekg":
+            return entry.get("seconds")
+    return None
+
+
+def _linked_copy(project: Path, target: Path, *, leave_out: Path) -> None:
+    """A copy of `project` (but not the folder `leave_out`: the run's stores), its files hard links."""
     shutil.rmtree(target, ignore_errors=True)
     skip = {leave_out.resolve(), target.resolve()}
 
@@ -68,14 +104,18 @@ def _changed_copy(project: Path, target: Path, *, leave_out: Path) -> str:
         return [n for n in names if (Path(folder) / n).resolve() in skip]
 
     shutil.copytree(project, target, copy_function=_link_or_copy, ignore=ignored)
-    record = min((target / "data" / "records" / "events").glob("*.yaml"))
+
+
+def _change(root: Path, words: str) -> str:
+    """Give the first event record of the project at `root` another title; that record's path."""
+    record = min((root / "data" / "records" / "events").glob("*.yaml"))
     data = yaml.safe_load(record.read_text(encoding="utf-8"))
-    data["title"] = f"{data['title']} (changed by the benchmark)"
+    data["title"] = f"{data['title'].split(' (changed')[0]} ({words})"
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    # Unlinked first: writing through the hard link would change the cached project's file too.
+    # Unlinked first: writing through a hard link would change the cached project's file too.
     record.unlink()
     record.write_text(text, encoding="utf-8")
-    return record.relative_to(target).as_posix()
+    return record.relative_to(root).as_posix()
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -12,15 +10,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import ConfigError, RecordError
-from ..ledger import Ledger, ledger_path, set_ledger_stamp
-from ..loader import LoadReport, load
-from ..stats import GraphStats, graph_stats, known_stats
-from ..validate import count_violations, state_path
-from ..validate.incremental import LoadedChanges, validate_and_keep
-from ..validate.statefile import carry_store_stamp, set_store_stamp
-from ..validate.storestamp import store_stamp
+from ..pipeline import Built
+from ..pipeline import build as build_store
+from ..stats import GraphStats, graph_stats
 
-_STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs"}
+_STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs",
+           "validate": "Validating against the shapes"}
 
 
 def _progress_bar(console: Console) -> Progress:
@@ -30,7 +25,7 @@ def _progress_bar(console: Console) -> Progress:
     )
 
 
-def _load_with_progress(state, store, console: Console, full: bool, ledger: Ledger) -> LoadReport:
+def _build_with_progress(state, console: Console, **options) -> Built:
     with _progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 
@@ -39,23 +34,7 @@ def _load_with_progress(state, store, console: Console, full: bool, ledger: Ledg
                 tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        return load(state.project, store, progress, full=full, ledger=ledger)
-
-
-def _stamp(report_file: Path | None, ledger: Ledger, store_dir: Path, *, carried_from: str | None = None) -> None:
-    """Say that the validation state and the ledger describe the store as it is now closed;
-    `carried_from`: only a validation state that described it under that stamp (nothing was written)."""
-    try:
-        stamp = store_stamp(store_dir)
-        if report_file is not None and carried_from is not None:
-            carry_store_stamp(report_file, carried_from, stamp)
-        elif report_file is not None:
-            set_store_stamp(report_file, stamp)
-        set_ledger_stamp(ledger, stamp)
-    except (OSError, sqlite3.Error) as exc:
-        # Without the stamps the next build reads the store's own metadata and compares every
-        # graph's checksums: slower, as right.
-        typer.echo(f"warning: {exc}", err=True)
+        return build_store(state.project, state.resolved_store_path, progress=progress, **options)
 
 
 def _stats_table(stats: GraphStats, title: str) -> Table:
@@ -86,46 +65,15 @@ def build(
     console = Console(stderr=True)
     if not state.project.data_dir.is_dir():
         raise ConfigError(f"{state.project.data_dir}: no data/ folder here; run build in a project folder or pass -C DIR")
-    # Taken before opening, which changes the directory: whether anyone wrote the store since the
-    # last build that validated it decides whether this load's own list of changes can be trusted.
-    stamp_before = store_stamp(state.resolved_store_path)
-    report_file = state_path(state.resolved_store_path)
-    ledger = Ledger.open(ledger_path(state.resolved_store_path), stamp_before)
-    kept = False
-    refused: RecordError | None = None
-    store = state.open_store()
     try:
-        try:
-            report = _load_with_progress(state, store, console, full, ledger)
-        except RecordError as exc:
-            refused = exc
-        if refused is None:
-            if report.triples is not None:
-                stats = known_stats(report.triples, report.named_graphs, report.source_files, report.entities)
-            else:
-                stats = graph_stats(store, state.project.base_iri, report.entities)
-            violations = None
-            if not skip_validation:
-                with console.status("Validating against the shapes"):
-                    # Incremental against the state the last validation left beside the store: only the
-                    # nodes a changed record can affect are checked again; the result equals a full run.
-                    loaded = LoadedChanges(tuple(report.changed), tuple(report.removed), stamp_before)
-                    validation, kept = validate_and_keep(
-                        store, state.project, report_file, engine=engine, incremental=not full_validation, loaded=loaded
-                    )
-                    violations = count_violations(validation)
-    finally:
-        store.close()
-    if refused is not None:
-        # Nothing was written, though opening the store changed its files: the ledger and the
-        # validation state still describe it, so the build after the fix need not read it all.
-        ledger.unwritten()
-        _stamp(report_file, ledger, state.resolved_store_path, carried_from=stamp_before)
-        console.print(f"[red]No change was written: {len(refused.problems)} problem(s) in the records.[/red]")
-        for problem in refused.problems:
+        built = _build_with_progress(state, console, full=full, engine=engine, validate=not skip_validation,
+                                     full_validation=full_validation)
+    except RecordError as exc:
+        console.print(f"[red]No change was written: {len(exc.problems)} problem(s) in the records.[/red]")
+        for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2)
-    _stamp(report_file if kept else None, ledger, state.resolved_store_path)
+    report, stats, violations = built.report, built.stats, built.violations
 
     summary = {
         "store": str(state.resolved_store_path),
