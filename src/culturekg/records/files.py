@@ -106,14 +106,23 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     if not data.is_dir():
         return found, [Problem(relpath(data, root), "the project has no data/ folder")]
     sidecars: set[Path] = set()
-    for prefix, run in _walk(str(data)):
+    for directory, prefix, names, infos in _walk(str(data)):
         base = "data/" + "".join(part + "/" for part in prefix)
-        events = prefix == ("records", "events")
-        for name, location, info in run:
-            if events and name.endswith(EVENT_SUFFIXES):
-                # The common case of a large project, first and in short.
-                found.append(SourceFile(location, base + name, "event", None, signature(info), name.rsplit(".", 1)[0]))
+        if prefix == ("records", "events"):
+            # The bulk of a large project, in short: tens of thousands of records in one folder.
+            rest = []
+            for name, info in zip(names, infos):
+                if name.endswith(EVENT_SUFFIXES):
+                    found.append(SourceFile(f"{directory}/{name}", base + name, "event", None,
+                                            f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}",
+                                            name.rsplit(".", 1)[0]))
+                else:
+                    rest.append((name, info))
+            if not rest:
                 continue
+            names, infos = [name for name, _ in rest], [info for _, info in rest]
+        for name, info in zip(names, infos):
+            location = f"{directory}/{name}"
             rel = base + name
             if name.endswith(".md"):
                 continue
@@ -152,40 +161,43 @@ def _stat(path: Path | str, directory: int | None = None) -> os.stat_result | No
         return None
 
 
-def _walk(top: str) -> Iterator[tuple[tuple[str, ...], list[tuple[str, str, os.stat_result]]]]:
+def _walk(top: str) -> Iterator[tuple[str, tuple[str, ...], list[str], list[os.stat_result]]]:
     """The files under `top` (following links, as Path.is_file does) in the order of sorted paths,
-    as runs of (name, full path, stat) of files of one directory, with the directory's path parts
-    below `top`. Names starting with a dot are hidden, with everything under them. os.scandir
-    rather than Path.rglob, and one stat a file that says both what it is and whether it changed:
-    50,000 records are walked in a third of the time."""
+    as runs of files of one directory: (the directory, its path parts below `top`, the files' names,
+    their stat). Names starting with a dot are hidden, with everything under them. One stat a file
+    says both what it is and whether it changed, and names are looked up relative to the open
+    directory (a quarter less time than whole paths): 50,000 records are walked in a third of the
+    time Path.rglob took."""
 
     def visit(directory: str, prefix: tuple[str, ...]):
-        # Names looked up relative to the open directory: a quarter less time than whole paths.
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            with os.scandir(fd) as listing:
-                names = sorted(entry.name for entry in listing if not entry.name.startswith("."))
-            # Children in name order, each directory where its name falls: the order of sorted paths.
-            run: list[tuple[str, str, os.stat_result]] = []
-            subdirectories = []
+            names = sorted(name for name in os.listdir(fd) if not name.startswith("."))
+            files: list[str] = []
+            infos: list[os.stat_result] = []
+            subdirectories: list[tuple[int, str]] = []
+            lookup, regular, folder = os.stat, stat.S_ISREG, stat.S_ISDIR
             for name in names:
-                info = _stat(name, fd)
-                if info is None:
+                try:
+                    info = lookup(name, dir_fd=fd)
+                except OSError:
                     continue  # a broken link, or gone since the listing: no file to read
-                if stat.S_ISREG(info.st_mode):
-                    run.append((name, f"{directory}/{name}", info))
-                elif stat.S_ISDIR(info.st_mode):
-                    subdirectories.append((len(run), name))
+                if regular(info.st_mode):
+                    files.append(name)
+                    infos.append(info)
+                elif folder(info.st_mode):
+                    subdirectories.append((len(files), name))
         finally:
             os.close(fd)
+        # Each subdirectory's files where its name falls among the directory's own.
         start = 0
         for end, name in subdirectories:
             if end > start:
-                yield prefix, run[start:end]
+                yield directory, prefix, files[start:end], infos[start:end]
             start = end
             yield from visit(f"{directory}/{name}", prefix + (name,))
-        if run[start:]:
-            yield prefix, run[start:]
+        if len(files) > start:
+            yield directory, prefix, files[start:], infos[start:]
 
     return visit(top, ())
 
