@@ -72,7 +72,11 @@ def copy_event(events: Path, key: str, new_key: str) -> None:
     edit(events / f"{new_key}.yaml", f"key: {key}", f"key: {new_key}")
 
 
-def test_every_kind_of_change_leaves_counts_equal_to_a_recount(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["transactions", "bulk-load"])
+def test_every_kind_of_change_leaves_counts_equal_to_a_recount(project: Path, tmp_path: Path, monkeypatch, bulk: bool) -> None:
+    if bulk:
+        # Every write through the store's bulk loader, as a change of many records would be.
+        monkeypatch.setattr("culturekg.loader.BULK_TRIPLES", 1)
     first = build(project)
     assert counted(first) == counted(recount(project))
     assert trusted(project)

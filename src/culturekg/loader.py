@@ -299,7 +299,7 @@ class _Load:
             self.report.files_read.append(ONTOLOGY_PATH)
         total = spill.triples + first.triple_count()
         bulk = spill.triples >= BULK_TRIPLES and isinstance(self.store, BulkGraphStore)
-        self.counting = _Counting.start(self, spill, dropped, bulk)
+        self.counting = _Counting.start(self, spill, dropped)
         batches = () if bulk else (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES))
         written = 0
         self.progress("write", 0, total)
@@ -364,20 +364,30 @@ class _Counting:
     touched: set = field(default_factory=set)
 
     @classmethod
-    def start(cls, load: _Load, spill: Spill, dropped: set[ox.NamedNode], bulk: bool) -> _Counting:
+    def start(cls, load: _Load, spill: Spill, dropped: set[ox.NamedNode]) -> _Counting:
         ledger = load.ledger
         oxi = getattr(load.store, "oxigraph", None)
-        if ledger is None or not ledger.trusted or bulk or oxi is None or load.minter.graph(ONTOLOGY_PATH) in load.sources:
+        if ledger is None or not ledger.trusted or oxi is None or load.minter.graph(ONTOLOGY_PATH) in load.sources:
             return cls()
         touched = set(spill.graphs) | dropped
-        new = [t for batch in spill.batches(BATCH_TRIPLES) for triples in batch.values() for t in triples]
-        old = [q for g in touched for q in oxi.quads_for_pattern(None, None, None, g)]
-        if any(t.predicate == RDFS.subClassOf for t in chain(new, old)):
-            return cls()  # a class hierarchy in the records moves things anywhere: count again
-        subjects = {t.subject for t in new if t.predicate == RDF.type} | {q.subject for q in old if q.predicate == RDF.type}
+        if len(touched) > max(1_000, len(ledger.graphs.shas) // 10):
+            # Looking up each touched thing (about 0.5 ms a record) would cost more than counting all.
+            return cls()
+        subjects: set = set()
+        old_quads = 0
+        # Streamed: a bulk write's graphs wait on disk, and need not all be held here at once.
+        written = (t for batch in spill.batches(BATCH_TRIPLES) for triples in batch.values() for t in triples)
+        stored = (q for g in touched for q in oxi.quads_for_pattern(None, None, None, g))
+        for statement in chain(written, stored):
+            if statement.predicate == RDFS.subClassOf:
+                return cls()  # a class hierarchy in the records moves things anywhere: count again
+            if statement.predicate == RDF.type:
+                subjects.add(statement.subject)
+            if isinstance(statement, ox.Quad):
+                old_quads += 1
         before = entity_classes(oxi.quads_for_pattern, subjects, _not_counted(load))
         graphs_before = sum(1 for g in touched if oxi.contains_named_graph(g))
-        return cls(before, len(old), graphs_before, touched)
+        return cls(before, old_quads, graphs_before, touched)
 
     def present(self, load: _Load, graph: ox.NamedNode) -> bool:
         oxi = getattr(load.store, "oxigraph", None)
