@@ -67,3 +67,22 @@ def test_validate_phase_times_the_incremental_step_and_leaves_everything_as_it_w
     assert set(store) == before_quads
     assert not (work / "project-one-changed").exists()
     assert not list(work.glob("store-culturekg.*")), list(work.glob("store-culturekg.*"))
+
+
+def test_the_changed_record_gets_another_title_in_either_form(tmp_path: Path) -> None:
+    from measure.validate_incremental import _change
+
+    events = tmp_path / "data" / "records" / "events"
+    events.mkdir(parents=True)
+    for title in ("A workshop", {"en": "A workshop", "fr": "Un atelier"}):
+        record = events / "a.yaml"
+        record.write_text(json.dumps({"key": "a", "title": title}), encoding="utf-8")
+        _change(tmp_path, "one")
+        _change(tmp_path, "two")
+        import yaml
+
+        changed = yaml.safe_load(record.read_text(encoding="utf-8"))["title"]
+        if isinstance(title, dict):
+            assert changed == {"en": "A workshop (two)", "fr": "Un atelier"}
+        else:
+            assert changed == "A workshop (two)"

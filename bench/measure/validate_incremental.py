@@ -110,7 +110,11 @@ def _change(root: Path, words: str) -> str:
     """Give the first event record of the project at `root` another title; that record's path."""
     record = min((root / "data" / "records" / "events").glob("*.yaml"))
     data = yaml.safe_load(record.read_text(encoding="utf-8"))
-    data["title"] = f"{data['title'].split(' (changed')[0]} ({words})"
+    # A title is a string, or one string per language.
+    titles = data["title"] if isinstance(data["title"], dict) else {None: data["title"]}
+    language = next(iter(titles))
+    titles[language] = f"{titles[language].split(' (changed')[0]} ({words})"
+    data["title"] = titles if None not in titles else titles[None]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     # Unlinked first: writing through a hard link would change the cached project's file too.
     record.unlink()
