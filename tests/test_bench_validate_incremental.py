@@ -77,12 +77,12 @@ def test_the_changed_record_gets_another_title_in_either_form(tmp_path: Path) ->
     for title in ("A workshop", {"en": "A workshop", "fr": "Un atelier"}):
         record = events / "a.yaml"
         record.write_text(json.dumps({"key": "a", "title": title}), encoding="utf-8")
-        _change(tmp_path, "one")
-        _change(tmp_path, "two")
+        _change(tmp_path, "changed once")
+        _change(tmp_path, "changed twice")
         import yaml
 
         changed = yaml.safe_load(record.read_text(encoding="utf-8"))["title"]
         if isinstance(title, dict):
-            assert changed == {"en": "A workshop (two)", "fr": "Un atelier"}
+            assert changed == {"en": "A workshop (changed twice)", "fr": "Un atelier"}
         else:
-            assert changed == "A workshop (two)"
+            assert changed == "A workshop (changed twice)"
