@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -10,9 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import ConfigError, RecordError
-from ..pipeline import Built
-from ..pipeline import build as build_store
-from ..stats import GraphStats, graph_stats
+
+if TYPE_CHECKING:
+    from ..pipeline import Built
+    from ..stats import GraphStats
 
 _STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing graphs",
            "validate": "Validating against the shapes"}
@@ -33,6 +35,9 @@ def _build_with_progress(state, console: Console, **options) -> Built:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
+
+        # The loader and the validator are imported when a build runs, not when the command line starts.
+        from ..pipeline import build as build_store
 
         return build_store(state.project, state.resolved_store_path, progress=progress, **options)
 
@@ -112,6 +117,8 @@ def stats(
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
     """Print what the store holds: triples, named graphs, record files and entities per class."""
+    from ..stats import graph_stats
+
     store = ctx.obj.open_store(read_only=True)
     try:
         result = graph_stats(store, ctx.obj.project.base_iri)

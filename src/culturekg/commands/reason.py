@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from ..reason import ReasoningFailed, ReasoningUnavailable, reason
-
 
 def reason_command(
     ctx: typer.Context,
@@ -19,6 +17,9 @@ def reason_command(
     Exit status: 0 consistent; 1 inconsistent or a class can have no member; 3 Java is missing or
     HermiT failed.
     """
+    # Imported here: owlready2 and the reasoner are for this command only.
+    from ..reason import ReasoningFailed, ReasoningUnavailable, reason
+
     state = ctx.obj
     store = state.open_store(read_only=True)
     try:

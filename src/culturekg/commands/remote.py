@@ -14,14 +14,17 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from typing import TYPE_CHECKING
+
 from .. import export as exporter
 from .build import _progress_bar
 from ..errors import ConfigError
-from ..push import push as push_graphs
 from ..state import AppState
 from ..store.base import GraphStore
 from ..store.http import SCHEMES, resolve_auth
-from ..store.remote import RemoteStore
+
+if TYPE_CHECKING:
+    from ..store.remote import RemoteStore
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -38,6 +41,9 @@ def endpoint_store(
     timeout: float = DEFAULT_TIMEOUT_S,
     row_limit: int | None = None,
 ) -> RemoteStore:
+    # Imported when an endpoint is named: the local commands need none of the HTTP client.
+    from ..store.remote import RemoteStore
+
     return RemoteStore(
         endpoint,
         update_url=update_url,
@@ -77,6 +83,8 @@ def register(app: typer.Typer) -> None:
         Only graphs whose source file changed since the last push are written; each write replaces
         that graph alone. Graphs of deleted files are dropped from the endpoint.
         """
+        from ..push import push as push_graphs
+
         state: AppState = ctx.obj
         local = open_store(state, None)
         try:

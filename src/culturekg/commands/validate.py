@@ -9,11 +9,9 @@ import typer
 
 from ..state import AppState
 from .remote import open_store
-from ..validate import ENGINES
-from ..validate.api import load_shapes, shape_descriptions
-from ..validate.incremental import state_path, validate_store
-from ..validate.pyshacl_engine import EngineError
-from ..validate.results import dumps
+
+# The validation package (rdflib and the shapes) is imported when the command runs, not when the
+# command line starts: every other command would wait for it.
 
 FORMATS = ("text", "turtle", "json")
 
@@ -34,6 +32,12 @@ def register(app: typer.Typer) -> None:
         """Check the store against ontology/shapes.ttl; exit status 1 when there are violations.
 
         With --incremental, the state is kept beside the local store (STORE.validation.sqlite)."""
+        from ..validate import ENGINES
+        from ..validate.api import load_shapes, shape_descriptions
+        from ..validate.incremental import state_path, validate_store
+        from ..validate.pyshacl_engine import EngineError
+        from ..validate.results import dumps
+
         state: AppState = ctx.obj
         if fmt not in FORMATS:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
