@@ -206,3 +206,34 @@ def test_a_stamp_of_another_generation_is_not_believed(tmp_path: Path) -> None:
     set_ledger_stamp(second, "stamp")
     assert Ledger.open(tmp_path / "store.load", "stamp").graphs.shas == {"a": "2"}
     assert not Ledger.open(tmp_path / "store.load", "other").trusted
+
+
+def test_the_journal_of_small_builds_is_folded_into_the_ledger_now_and_then(project: Path, monkeypatch) -> None:
+    monkeypatch.setattr("culturekg.ledger._JOURNAL_RECORDS", 2)
+    build(project)
+    journal = ledger_path(store_dir(project)).with_name("store.load.journal")
+    sizes = []
+    for number in range(5):
+        edit(project / EVENTS / "felt-2019.yaml", "Felt carpet", f"Felt carpet {number}")
+        summary = build(project)
+        assert summary["files_changed"] == 1
+        assert counted(summary) == counted(recount(project))
+        sizes.append(journal.stat().st_size if journal.exists() else 0)
+        edit(project / EVENTS / "felt-2019.yaml", f"Felt carpet {number}", "Felt carpet")
+    # Two records, then the ledger written whole (no journal), and again.
+    assert sizes[0] > 0 and sizes[1] > sizes[0] and sizes[2] == 0 and sizes[3] > 0
+    assert trusted(project)
+
+
+def test_a_journal_record_cut_short_is_not_believed(project: Path) -> None:
+    build(project)
+    edit(project / EVENTS / "felt-2019.yaml", "type: exhibition", "type: workshop")
+    build(project)
+    journal = ledger_path(store_dir(project)).with_name("store.load.journal")
+    data = journal.read_bytes()
+    journal.write_bytes(data[: len(data) // 2])
+    assert not trusted(project)
+    edit(project / EVENTS / "felt-2019.yaml", "type: workshop", "type: forum")
+    summary = build(project)
+    assert counted(summary) == counted(recount(project))
+    assert trusted(project) and not journal.exists()
