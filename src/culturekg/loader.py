@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from .errors import ConfigError, Problem, RecordError
 from .iris import Minter
 from .ledger import Ledger, StoredGraphs, Totals
-from .mapping import Declaration, Mapper, build_index, reference_declarations
+from .mapping import Mapper, build_index, reference_declarations
 from .mapping.context import Entry
 from .mapping.ontology import (
     ONTOLOGY_PATH, Superclasses, ontology_superclasses, ontology_triples, superclass_types, superclasses,
