@@ -13,6 +13,7 @@ deleted event may break records that did not change; only changed files are writ
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import warnings
 from collections.abc import Callable, Iterator
@@ -404,7 +405,7 @@ class _Counting:
         after = entity_classes(oxi.quads_for_pattern, set(self.before), _not_counted(load))
         counts = dict(previous.entities)
         shift_counts(counts, self.before, after)
-        quads_after = sum(1 for g in self.touched for _ in oxi.quads_for_pattern(None, None, None, g))
+        quads_after = sum(load.store.count(g) for g in self.touched)
         graphs_after = sum(1 for g in self.touched if oxi.contains_named_graph(g))
         return counts, Totals(
             previous.quads + quads_after - self.quads_before + load.meta_delta,
@@ -438,7 +439,15 @@ def _reference_digest(tables: list[SourceFile], ontology: SourceFile, base_iri: 
     for file in sorted(tables, key=lambda f: f.rel):
         digest.update(f"{file.rel}\0{file.sha256}\n".encode())
     digest.update(ontology.sha256.encode())
+    digest.update(_code_digest().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that reads and maps records, as this process runs it: read once per process."""
     package = Path(__file__).parent
+    digest = hashlib.sha256()
     for source in sorted([*package.glob("records/*.py"), *package.glob("mapping/*.py"), package / "iris.py", package / "vocab.py"]):
         digest.update(source.read_bytes())
     return digest.hexdigest()

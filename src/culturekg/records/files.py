@@ -113,8 +113,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             rest = []
             for name, info in zip(names, infos):
                 if name.endswith(EVENT_SUFFIXES):
-                    found.append(SourceFile(f"{directory}/{name}", base + name, "event", None,
-                                            f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}",
+                    found.append(SourceFile(f"{directory}/{name}", base + name, "event", None, signature(info),
                                             name.rsplit(".", 1)[0]))
                 else:
                     rest.append((name, info))
