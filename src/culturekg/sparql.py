@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -136,12 +136,21 @@ def bind(query: str, bindings: Mapping[str, Term]) -> str:
     """The query with `bindings` (variable name without '?' -> term) joined into its main pattern."""
     if not bindings:
         return query
-    for name, term in bindings.items():
+    names = sorted(bindings)
+    return bind_rows(query, names, [[bindings[n] for n in names]])
+
+
+def bind_rows(query: str, names: Sequence[str], rows: Iterable[Sequence[Term]]) -> str:
+    """The query with a VALUES block of `rows` (one term per name in `names`) joined into its main pattern."""
+    for name in names:
         if not re.fullmatch(r"[A-Za-z0-9_]+", name):
             raise QueryRefused(f"parameter name {name!r} is not a SPARQL variable name")
-        if not isinstance(term, (ox.NamedNode, ox.Literal)):
-            raise QueryRefused(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
-    names = sorted(bindings)
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    lines = []
+    for row in rows:
+        for name, term in zip(names, row, strict=True):
+            if not isinstance(term, (ox.NamedNode, ox.Literal)):
+                raise QueryRefused(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
+        lines.append("(" + " ".join(str(term) for term in row) + ")")
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { " + " ".join(lines) + " }"
     at = main_pattern_brace(query) + 1
     return query[:at] + " " + block + " " + query[at:]

@@ -7,12 +7,14 @@ $PATH replaced by the shape's path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ..sparql import bind
+from ..sparql import bind, bind_rows
 from .shapes import Shapes
 from .sparql_constraints import UnsupportedSparql, prefix_declarations
 from .terms import to_ox
@@ -72,8 +74,15 @@ def _local_name(iri: rdflib.URIRef) -> str:
     return text
 
 
-def validator_query(shapes: Shapes, component: Component, bound: dict[str, Node], path_text: str | None) -> tuple[str, tuple[str, ...]]:
-    """The validator's query with prefixes, $PATH and parameters filled in, and its messages."""
+def validator_query(shapes: Shapes, component: Component, bound: dict[str, Node], path_text: str | None,
+                    focus: Sequence[ox.NamedNode] | None = None) -> tuple[str, tuple[str, ...]]:
+    """The validator's query with prefixes, $PATH and parameters filled in, and its messages.
+
+    `focus`: the focus nodes, bound as $this in the same VALUES block as the parameters. Oxigraph
+    joins a pattern to one block's rows one by one, but to two separate blocks (the focus nodes,
+    the parameters) by scanning the pattern whole: a date constraint on two events took 66 ms
+    against 0.3 ms at 50,000 events.
+    """
     g = shapes.graph
     validator = component.property_validator if path_text is not None else component.node_validator
     if validator is None or (validator, RDF.type, SH.SPARQLSelectValidator) not in g:
@@ -85,5 +94,11 @@ def validator_query(shapes: Shapes, component: Component, bound: dict[str, Node]
         text = text.replace("$PATH", path_text)
     if any(isinstance(value, rdflib.BNode) for value in bound.values()):
         raise UnsupportedSparql("a blank-node parameter value cannot be bound")
-    query = bind(prefix_declarations(shapes, validator) + text, {name: to_ox(value) for name, value in bound.items()})
+    text = prefix_declarations(shapes, validator) + text
+    parameters = {name: to_ox(value) for name, value in bound.items()}
+    if focus is None:
+        query = bind(text, parameters)
+    else:
+        names = sorted(parameters)
+        query = bind_rows(text, ["this", *names], [[node, *(parameters[n] for n in names)] for node in focus])
     return query, tuple(str(m) for m in g.objects(validator, SH.message))
