@@ -34,7 +34,7 @@ from .mapping.ontology import (
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
-from .records.files import Parsed, SourceFile, discover, read_all, read_file
+from .records.files import EventRecords, Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
 from .vocab import RDF, RDFS
@@ -154,34 +154,34 @@ class _Load:
         return self.stored.sha256(rel) == sha256
 
     def run(self, full: bool) -> LoadReport:
-        files, problems = discover(self.project.root)
-        current = {f.rel for f in files} | {ONTOLOGY_PATH}
+        files, events, problems = discover(self.project.root)
+        current = {f.rel for f in files}
+        current.update(events.rels)
+        current.add(ONTOLOGY_PATH)
         gone = sorted(rel for rel in self.stored.graphs.shas if rel not in current)
         ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
         self.classes = ontology_superclasses(ontology.path)
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
         retype = self._hierarchy_changed(ontology)
-        # One pass over what may be 50,000 files: checksums (remembered ones where the file's
-        # signature says it is as it was hashed), what changed, and which files are events.
         fresh: set[str] = set()
-        events: list[SourceFile] = []
-        tables: list[SourceFile] = []
-        ledger, stored = self.ledger, self.stored
         for f in files:
-            if ledger is not None:
-                known = ledger.sha256(f.rel, f.signature)
+            if self.ledger is not None:
+                known = self.ledger.sha256(f.rel, f.signature)
                 if known is None:
-                    ledger.remember(f.rel, f.signature, f.sha256)
+                    self.ledger.remember(f.rel, f.signature, f.sha256)
                 else:
                     f.known_sha256 = known
-            if retype or stored.sha256(f.rel) != f.sha256:
+            if retype or self.stored.sha256(f.rel) != f.sha256:
                 fresh.add(f.rel)
-            (events if f.kind == "event" else tables).append(f)
-        fast = not full and not retype and not gone and not any(f.rel in fresh for f in tables)
-        digest = _reference_digest(tables, ontology, self.project.base_iri) if self.ledger is not None else ""
+        fast = not full and not retype and not gone and not fresh
+        checksums, changed = self._event_checksums(events, retype)
+        fresh.update(events.rels[i] for i in changed)
+        digest = _reference_digest(files, ontology, self.project.base_iri) if self.ledger is not None else ""
         cached = self.ledger.blob("reference", digest) if (fast and self.ledger is not None) else None
-        to_read = [f for f in files if (f.kind != "event" and cached is None) or (f.kind == "event" and (not fast or f.rel in fresh))]
+        # On the fast path only the changed event records are read; otherwise all of them are.
+        to_read = [events.file(i, checksums[i]) for i in (changed if fast else range(len(checksums)))]
+        to_read += (f for f in files if cached is None)
         self.report.files_read = [f.rel for f in to_read]
 
         # Reference files first: every record is resolved against them. Event keys are their
@@ -222,7 +222,7 @@ class _Load:
                 raise _refused(problems)
             if mapped is None:
                 mapped = self._mapped_reference(reference, mapper)
-            self._write(spill, files, gone, ontology)
+            self._write(spill, events.rels + [f.rel for f in files], gone, ontology)
             if self.ledger is not None:
                 blobs = {"reference": (digest, mapped)} if (cached is None and mapped is not False) else {}
                 self._keep(gone, blobs)
@@ -231,6 +231,28 @@ class _Load:
         finally:
             spill.close()
         return self.report
+
+    def _event_checksums(self, events: EventRecords, retype: bool) -> tuple[list[str], list[int]]:
+        """Each event record's checksum (the ledger's where the file's signature is the one it was
+        hashed with, else read from the file) and the indexes of those whose graph must be written.
+        One tight loop over what may be 50,000 records."""
+        ledger = self.ledger
+        known_signatures = ledger.signatures if ledger is not None else {}
+        known_checksums = ledger.checksums if ledger is not None else {}
+        stored, empty = self.stored.graphs.shas, self.stored.graphs.empty
+        signatures = events.signatures
+        checksums: list[str] = []
+        changed: list[int] = []
+        for i, rel in enumerate(events.rels):
+            sha256 = known_checksums.get(rel) if known_signatures.get(rel) == signatures[i] else None
+            if sha256 is None:
+                sha256 = events.file(i).sha256
+                if ledger is not None:
+                    ledger.remember(rel, signatures[i], sha256)
+            checksums.append(sha256)
+            if retype or rel in empty or stored.get(rel) != sha256:
+                changed.append(i)
+        return checksums, changed
 
     def _source(self, rel: str, source: GraphSource) -> None:
         self.sources[source.graph] = source
@@ -287,7 +309,7 @@ class _Load:
                                             declared.line, None))
         return problems
 
-    def _write(self, spill: Spill, files: list[SourceFile], gone: list[str], ontology: SourceFile) -> None:
+    def _write(self, spill: Spill, files: list[str], gone: list[str], ontology: SourceFile) -> None:
         """Drops and the ontology first, then the records' graphs (in batches, or in one bulk load if
         large and the store has a bulk loader), the meta graph last:
         a load cut short leaves no checksum for a graph it did not finish, so the next load redoes it."""
@@ -316,7 +338,7 @@ class _Load:
         if self.sources or dropped or not self.stored.meta_present:
             written += self._write_meta(dropped)
         report = self.report
-        for rel in [f.rel for f in files] + [ONTOLOGY_PATH]:
+        for rel in files + [ONTOLOGY_PATH]:
             (report.changed if rel in self.written else report.unchanged).append(rel)
         report.removed = gone
         report.triples_written = written

@@ -6,7 +6,7 @@ from itertools import repeat
 
 from ..errors import Problem
 from ..iris import Minter, Registry
-from ..records.files import Parsed, SourceFile
+from ..records.files import EventRecords, Parsed
 from . import reference
 from .context import Emitter, Entry, Index
 from .events import map_event
@@ -22,7 +22,7 @@ def reference_declarations(parsed: list[Parsed]) -> list[Declaration]:
     return [(item.file.rel, declared) for item in parsed for declared in reference.declared(item)]
 
 
-def build_index(parsed: list[Parsed], events: list[SourceFile],
+def build_index(parsed: list[Parsed], events: EventRecords,
                 declarations: list[Declaration] | None = None) -> tuple[Index, list[Problem]]:
     """The keys all files declare; a key declared twice is a problem naming both places.
 
@@ -40,15 +40,15 @@ def build_index(parsed: list[Parsed], events: list[SourceFile],
             problems.append(problem)
     # The same as declaring each in turn, in one pass when no key repeats: a project may hold
     # 50,000 event records.
-    keys = [file.stem for file in events]
+    keys = events.keys
     known = index.entries["event"]
     if known or len(set(keys)) < len(keys):
-        for key, file in zip(keys, events):
-            problem = index.declare("event", key, key, file.rel, 1)
+        for key, rel in zip(keys, events.rels):
+            problem = index.declare("event", key, key, rel, 1)
             if problem is not None:
                 problems.append(problem)
     else:
-        index.entries["event"] = dict(zip(keys, map(Entry, keys, [file.rel for file in events], repeat(1))))
+        index.entries["event"] = dict(zip(keys, map(Entry, keys, events.rels, repeat(1))))
     return index, problems
 
 

@@ -98,28 +98,58 @@ class Parsed:
         return urls
 
 
-def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
-    """Every record file under `root/data`, in a stable order, and problems with files that fit nowhere."""
+EVENTS_FOLDER = "data/records/events/"
+
+
+@dataclass
+class EventRecords:
+    """The event records of data/records/events as whole lists, in name order: a project may hold
+    50,000, and a build that finds one changed should not make an object per file to learn it."""
+
+    directory: str = ""
+    names: list[str] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+
+    @cached_property
+    def rels(self) -> list[str]:
+        return [EVENTS_FOLDER + name for name in self.names]
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """Each record's key: its file name without the extension (the format check makes sure)."""
+        return [name.rsplit(".", 1)[0] for name in self.names]
+
+    def file(self, index: int, sha256: str | None = None) -> SourceFile:
+        name = self.names[index]
+        return SourceFile(f"{self.directory}/{name}", EVENTS_FOLDER + name, "event", None, self.signatures[index],
+                          self.keys[index], sha256)
+
+
+def discover(root: Path) -> tuple[list[SourceFile], EventRecords, list[Problem]]:
+    """Every record file under `root/data`, in a stable order: the event records of the events
+    folder apart, as lists (see EventRecords), and the other files; and problems with files that
+    fit nowhere."""
     data = root / "data"
     found: list[SourceFile] = []
+    events = EventRecords()
     problems: list[Problem] = []
     if not data.is_dir():
-        return found, [Problem(relpath(data, root), "the project has no data/ folder")]
+        return found, events, [Problem(relpath(data, root), "the project has no data/ folder")]
     sidecars: set[Path] = set()
     for directory, prefix, names, infos in _walk(str(data)):
         base = "data/" + "".join(part + "/" for part in prefix)
         if prefix == ("records", "events"):
-            # The bulk of a large project, in short: tens of thousands of records in one folder.
-            rest = []
-            for name, info in zip(names, infos):
-                if name.endswith(EVENT_SUFFIXES):
-                    found.append(SourceFile(f"{directory}/{name}", base + name, "event", None, signature(info),
-                                            name.rsplit(".", 1)[0]))
-                else:
-                    rest.append((name, info))
-            if not rest:
+            # The folder's files may come in more than one run (around a subfolder's name).
+            events.directory = directory
+            if all(name.endswith(EVENT_SUFFIXES) for name in names):
+                events.names += names
+                events.signatures += map(signature, infos)
                 continue
-            names, infos = [name for name, _ in rest], [info for _, info in rest]
+            pairs = list(zip(names, infos))
+            events.names += [name for name, _ in pairs if name.endswith(EVENT_SUFFIXES)]
+            events.signatures += [signature(info) for name, info in pairs if name.endswith(EVENT_SUFFIXES)]
+            names = [name for name, _ in pairs if not name.endswith(EVENT_SUFFIXES)]
+            infos = [info for name, info in pairs if not name.endswith(EVENT_SUFFIXES)]
         for name, info in zip(names, infos):
             location = f"{directory}/{name}"
             rel = base + name
@@ -143,7 +173,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     claimed = {f.sidecar for f in found}
     for orphan in sorted(sidecars - claimed):
         problems.append(Problem(relpath(orphan, root), "sidecar without its CSV table"))
-    return found, problems
+    return found, events, problems
 
 
 def signature(info: os.stat_result | None) -> str:
