@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from itertools import repeat
-
 from ..errors import Problem
 from ..iris import Minter, Registry
 from ..records.files import EventRecords, Parsed
 from . import reference
-from .context import Emitter, Entry, Index
+from .context import Emitter, Entry, FileKeys, Index
 from .events import map_event
 
 MAPPERS = {**reference.MAPPERS, "event": map_event}
@@ -48,7 +46,7 @@ def build_index(parsed: list[Parsed], events: EventRecords,
             if problem is not None:
                 problems.append(problem)
     else:
-        index.entries["event"] = dict(zip(keys, map(Entry, keys, events.rels, repeat(1))))
+        index.entries["event"] = FileKeys(zip(keys, events.rels))
     return index, problems
 
 

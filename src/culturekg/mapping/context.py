@@ -41,6 +41,24 @@ class Entry(NamedTuple):
         return f"{self.path}:{self.line}"
 
 
+class FileKeys(dict):
+    """Keys declared by their file's name (event records): key -> the file, each read back as the
+    Entry that declaring it would have made. Making 50,000 Entries up front took 0.05 s of every
+    build, which looks up a handful."""
+
+    def __getitem__(self, key: str) -> Entry:
+        return Entry(key, super().__getitem__(key), 1)
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self else default
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+
 @dataclass
 class Index:
     """Every declared key of every kind, with its label (for readable labels of derived nodes)."""
