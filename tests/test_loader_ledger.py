@@ -225,6 +225,19 @@ def test_the_journal_of_small_builds_is_folded_into_the_ledger_now_and_then(proj
     assert trusted(project)
 
 
+def test_a_build_that_reads_the_reference_tables_again_writes_the_ledger_whole(project: Path) -> None:
+    build(project)
+    journal = ledger_path(store_dir(project)).with_name("store.load.journal")
+    edit(project / EVENTS / "felt-2019.yaml", "Felt carpet", "Felt carpets")
+    build(project)
+    assert journal.exists()
+    edit(project / "data/reference/people.csv", "lidia-varbanova,", "new-expert,New Expert,Ms.,BG,unspecified,\nlidia-varbanova,")
+    summary = build(project)
+    assert summary["files_changed"] == 1
+    assert not journal.exists() and trusted(project)
+    assert counted(summary) == counted(recount(project))
+
+
 def test_a_journal_record_cut_short_is_not_believed(project: Path) -> None:
     build(project)
     edit(project / EVENTS / "felt-2019.yaml", "type: exhibition", "type: workshop")

@@ -220,9 +220,11 @@ class Ledger:
                 signatures[rel] = ""
         self._blobs.update(blobs)
         previous, self.generation = self.generation, uuid.uuid4().hex
-        if self.trusted and graphs is self.graphs and self._journaled < _JOURNAL_RECORDS:
+        if self.trusted and graphs is self.graphs and self._journaled < _JOURNAL_RECORDS and not blobs:
             # A record of what this build changed, appended: rewriting the whole ledger (11 MB at
-            # 50,000 files) took a tenth of a one-record rebuild.
+            # 50,000 files) took a tenth of a one-record rebuild. Not a build that read the
+            # reference tables again (new blobs): every later build would read their half
+            # megabyte from the journal, superseded or not.
             record = {
                 "after": previous, "generation": self.generation, "base_iri": self.base_iri,
                 "totals": (totals.quads, totals.named_graphs, totals.entities),
