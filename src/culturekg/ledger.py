@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .records.files import changed_within
+
 # Bump when the meaning of any entry changes: an older ledger is then ignored, not misread.
 LEDGER_VERSION = 5
 # Records the journal may hold before the next save writes the ledger whole again.
@@ -51,14 +53,6 @@ def _stamp_path(path: Path) -> Path:
 
 def _journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
-
-
-def _racy(signature: str, now_ns: int) -> bool:
-    for part in signature.split("|"):
-        fields = part.split(":")
-        if len(fields) == 4 and now_ns - max(int(fields[1]), int(fields[2])) < _RACY_NS:
-            return True
-    return False
 
 
 @dataclass
@@ -216,7 +210,7 @@ class Ledger:
         for rel in signatures.keys() - graphs.shas.keys():
             del signatures[rel]
         for rel in self._hashed & signatures.keys():
-            if _racy(signatures[rel], now):
+            if changed_within(signatures[rel], now, _RACY_NS):
                 signatures[rel] = ""
         self._blobs.update(blobs)
         previous, self.generation = self.generation, uuid.uuid4().hex

@@ -177,10 +177,21 @@ def discover(root: Path) -> tuple[list[SourceFile], EventRecords, list[Problem]]
 
 
 def signature(info: os.stat_result | None) -> str:
-    """Size, modification and change times and inode: what changes when a file's bytes may have."""
+    """Size, modification and change times and inode: what changes when a file's bytes may have.
+    changed_within() reads the times back: change both together (and bump ledger.LEDGER_VERSION)."""
     if info is None:
         return "-"
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def changed_within(mark: str, now_ns: int, window_ns: int) -> bool:
+    """Whether a file with this signature (or a table's, with its sidecar's) was modified or changed
+    less than `window_ns` before `now_ns`."""
+    for part in mark.split("|"):
+        fields = part.split(":")
+        if len(fields) == 4 and now_ns - max(int(fields[1]), int(fields[2])) < window_ns:
+            return True
+    return False
 
 
 def _stat(path: Path | str, directory: int | None = None) -> os.stat_result | None:
