@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from itertools import chain
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from .mapping.ontology import (
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
-from .records.files import EventRecords, Parsed, SourceFile, discover, read_all, read_file
+from .records.files import Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
 from .vocab import RDF, RDFS
@@ -126,6 +126,12 @@ class _Stored:
         """The stored checksum of `rel`'s graph; None when the store lacks the graph or its entry."""
         return None if rel in self.graphs.empty else self.graphs.shas.get(rel)
 
+    def differing(self, rels: Sequence[str], checksums: Sequence[str]) -> list[int]:
+        """The indexes of the files whose checksum is not the stored one (see sha256), in one pass."""
+        empty, shas = self.graphs.empty, self.graphs.shas
+        return [i for i, (rel, sha256) in enumerate(zip(rels, checksums, strict=True))
+                if rel in empty or shas.get(rel) != sha256]
+
 
 class _Load:
     def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None) -> None:
@@ -164,18 +170,13 @@ class _Load:
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
         retype = self._hierarchy_changed(ontology)
-        fresh: set[str] = set()
-        for f in files:
-            if self.ledger is not None:
-                known = self.ledger.sha256(f.rel, f.signature)
-                if known is None:
-                    self.ledger.remember(f.rel, f.signature, f.sha256)
-                else:
-                    f.known_sha256 = known
-            if retype or self.stored.sha256(f.rel) != f.sha256:
-                fresh.add(f.rel)
+        rels = [f.rel for f in files]
+        for f, sha256 in zip(files, self._checksums(rels, [f.signature for f in files], lambda i: files[i].sha256)):
+            f.known_sha256 = sha256
+        fresh = {rels[i] for i in self._changed(rels, [f.sha256 for f in files], retype)}
         fast = not full and not retype and not gone and not fresh
-        checksums, changed = self._event_checksums(events, retype)
+        checksums = self._checksums(events.rels, events.signatures, lambda i: events.file(i).sha256)
+        changed = self._changed(events.rels, checksums, retype)
         fresh.update(events.rels[i] for i in changed)
         digest = _reference_digest(files, ontology, self.project.base_iri) if self.ledger is not None else ""
         cached = self.ledger.blob("reference", digest) if (fast and self.ledger is not None) else None
@@ -222,7 +223,7 @@ class _Load:
                 raise _refused(problems)
             if mapped is None:
                 mapped = self._mapped_reference(reference, mapper)
-            self._write(spill, events.rels + [f.rel for f in files], gone, ontology)
+            self._write(spill, events.rels + rels, gone, ontology)
             if self.ledger is not None:
                 blobs = {"reference": (digest, mapped)} if (cached is None and mapped is not False) else {}
                 self._keep(gone, blobs)
@@ -232,27 +233,22 @@ class _Load:
             spill.close()
         return self.report
 
-    def _event_checksums(self, events: EventRecords, retype: bool) -> tuple[list[str], list[int]]:
-        """Each event record's checksum (the ledger's where the file's signature is the one it was
-        hashed with, else read from the file) and the indexes of those whose graph must be written.
-        One tight loop over what may be 50,000 records."""
-        ledger = self.ledger
-        known_signatures = ledger.signatures if ledger is not None else {}
-        known_checksums = ledger.checksums if ledger is not None else {}
-        stored, empty = self.stored.graphs.shas, self.stored.graphs.empty
-        signatures = events.signatures
-        checksums: list[str] = []
-        changed: list[int] = []
-        for i, rel in enumerate(events.rels):
-            sha256 = known_checksums.get(rel) if known_signatures.get(rel) == signatures[i] else None
+    def _checksums(self, rels: list[str], signatures: list[str | None], read: Callable[[int], str]) -> list[str]:
+        """Each file's checksum: the ledger's where the file's signature is the one it was hashed
+        with, else `read(index)` (which reads the file), then remembered. One pass over what may be
+        50,000 files, each an object only if it must be read."""
+        if self.ledger is None:
+            return [read(i) for i in range(len(rels))]
+        checksums = self.ledger.checksums_of(rels, signatures)
+        for i, sha256 in enumerate(checksums):
             if sha256 is None:
-                sha256 = events.file(i).sha256
-                if ledger is not None:
-                    ledger.remember(rel, signatures[i], sha256)
-            checksums.append(sha256)
-            if retype or rel in empty or stored.get(rel) != sha256:
-                changed.append(i)
-        return checksums, changed
+                checksums[i] = read(i)
+                self.ledger.remember(rels[i], signatures[i], checksums[i])
+        return checksums
+
+    def _changed(self, rels: list[str], checksums: list[str], retype: bool) -> list[int]:
+        """The indexes of the files whose graph must be written."""
+        return list(range(len(rels))) if retype else self.stored.differing(rels, checksums)
 
     def _source(self, rel: str, source: GraphSource) -> None:
         self.sources[source.graph] = source

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
-
-from typing import TYPE_CHECKING
 
 from .. import export as exporter
 from .build import _progress_bar
