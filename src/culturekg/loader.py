@@ -34,7 +34,7 @@ from .mapping.ontology import (
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples
 from .project import Project
 from .mapping.spill import Spill
-from .records.files import Parsed, SourceFile, discover, read_all, read_file
+from .records.files import Discovered, Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
 from .vocab import RDF, RDFS
@@ -75,7 +75,7 @@ class LoadReport:
 
 
 def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,
-         ledger: Ledger | None = None) -> LoadReport:
+         ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover) -> LoadReport:
     """Bring `store` up to date with the record files of `project` and its ontology.
 
     `full=True` reads and checks every file even when the fast path would skip unchanged events.
@@ -83,10 +83,12 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     `ledger`: the bookkeeping kept beside an on-disk store (see culturekg.ledger); what it says of the
     store is used when it can be believed, and it is brought up to date (not stamped: the caller
     stamps it once the store is closed). The report then carries the store's counts.
+    `find`: how the record files are found; a long-running process passes one that remembers
+    (records.watch.WatchedDiscovery), with the same answers as discover().
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress, ledger).run(full)
+    return _Load(project, store, progress, ledger).run(full, find)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -159,8 +161,8 @@ class _Load:
     def unchanged(self, rel: str, sha256: str) -> bool:
         return self.stored.sha256(rel) == sha256
 
-    def run(self, full: bool) -> LoadReport:
-        files, events, problems = discover(self.project.root)
+    def run(self, full: bool, find: Callable[[Path], Discovered] = discover) -> LoadReport:
+        files, events, problems = find(self.project.root)
         current = {f.rel for f in files}
         current.update(events.rels)
         current.add(ONTOLOGY_PATH)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 import warnings
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ from .errors import RecordError
 from .ledger import Ledger, ledger_path, set_ledger_stamp
 from .loader import LoadReport, Progress, load
 from .project import Project
+from .records.files import Discovered, discover
 from .stats import GraphStats, graph_stats, known_stats
 from .store import EmbeddedStore
 from .validate import count_violations, state_path
@@ -40,14 +41,16 @@ class Built:
 
 
 def build(project: Project, store_path: Path, *, full: bool = False, engine: str = "auto", validate: bool = True,
-          full_validation: bool = False, progress: Progress | None = None) -> Built:
+          full_validation: bool = False, progress: Progress | None = None,
+          find: Callable[[Path], Discovered] = discover) -> Built:
     """Bring the store at `store_path` up to date with `project`'s records and validate it.
 
+    `find`: how the record files are found (see loader.load).
     Raises RecordError (nothing written) when a record is malformed.
     """
     with _fewer_collections():
         return _build(project, store_path, full=full, engine=engine, validate=validate,
-                      full_validation=full_validation, progress=progress)
+                      full_validation=full_validation, progress=progress, find=find)
 
 
 @contextmanager
@@ -67,7 +70,7 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _build(project: Project, store_path: Path, *, full: bool, engine: str, validate: bool,
-           full_validation: bool, progress: Progress | None) -> Built:
+           full_validation: bool, progress: Progress | None, find: Callable[[Path], Discovered]) -> Built:
     started = time.perf_counter()
     # Taken before opening, which changes the directory: whether anyone wrote the store since the
     # last build decides whether the ledger and this load's own list of changes can be believed.
@@ -80,7 +83,7 @@ def _build(project: Project, store_path: Path, *, full: bool, engine: str, valid
     store = EmbeddedStore(store_path)
     try:
         try:
-            report = load(project, store, progress, full=full, ledger=ledger)
+            report = load(project, store, progress, full=full, ledger=ledger, find=find)
         except RecordError as exc:
             refused = exc
         seconds["load"] = time.perf_counter() - started

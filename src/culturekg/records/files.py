@@ -125,7 +125,11 @@ class EventRecords:
                           self.keys[index], sha256)
 
 
-def discover(root: Path) -> tuple[list[SourceFile], EventRecords, list[Problem]]:
+# What discover() finds: the files other than event records, the event records, problems.
+Discovered = tuple[list[SourceFile], EventRecords, list[Problem]]
+
+
+def discover(root: Path) -> Discovered:
     """Every record file under `root/data`, in a stable order: the event records of the events
     folder apart, as lists (see EventRecords), and the other files; and problems with files that
     fit nowhere."""
@@ -168,7 +172,7 @@ def discover(root: Path) -> tuple[list[SourceFile], EventRecords, list[Problem]]
                 sidecar = Path(location).with_name(name[: -len(".csv")] + SIDECAR_SUFFIX)
                 if not sidecar.is_file():
                     problems.append(Problem(rel, f"no sidecar {sidecar.name} saying where the table comes from"))
-                mark += "|" + signature(_stat(sidecar))
+                mark += "|" + signature(stat_or_none(sidecar))
             found.append(SourceFile(location, rel, kind, sidecar, mark))
     claimed = {f.sidecar for f in found}
     for orphan in sorted(sidecars - claimed):
@@ -194,7 +198,7 @@ def changed_within(mark: str, now_ns: int, window_ns: int) -> bool:
     return False
 
 
-def _stat(path: Path | str, directory: int | None = None) -> os.stat_result | None:
+def stat_or_none(path: Path | str, directory: int | None = None) -> os.stat_result | None:
     try:
         return os.stat(path, dir_fd=directory)
     except OSError:
