@@ -57,8 +57,11 @@ def test_validate_phase_times_the_incremental_step_and_leaves_everything_as_it_w
     assert rebuild["validate_seconds"] == round(incremental["seconds"], 4)
     cli = steps[("rebuild-one-change-cli", "culturekg-cli")]
     assert cli["seconds"] is not None and cli["files_changed"] == 1, cli
+    daemon = steps[("rebuild-one-change-daemon", "culturekg-cli-daemon")]
+    assert daemon["seconds"] is not None and len(daemon["samples"]) == 3, daemon
+    assert daemon["seconds"] == sorted(daemon["samples"])[1]
     first = steps[("build", "culturekg")]["seconds"]
-    for step in ("rebuild-one-change", "rebuild-one-change-cli"):
+    for step in ("rebuild-one-change", "rebuild-one-change-cli", "rebuild-one-change-daemon"):
         (paired,) = [m for m in measures(lines, events=20, triples=None) if m["step"] == step]
         assert paired["baseline"] == "culturekg-first-build" and paired["baseline_seconds"] == first
 

@@ -12,13 +12,14 @@ PAIRS = {
     "validate-incremental": ("culturekg-incremental", [("culturekg-fast-full", "the full validation of the same run, which the incremental one replaces after one event record changed")]),
     "rebuild-one-change": ("culturekg-build", [("culturekg-first-build", "the first build of the same run, every record loaded into an empty store")]),
     "rebuild-one-change-cli": ("culturekg-cli", [("culturekg-first-build", "the first build of the same run, every record loaded into an empty store")]),
+    "rebuild-one-change-daemon": ("culturekg-cli-daemon", [("culturekg-first-build", "the first build of the same run, every record loaded into an empty store")]),
     "query:": ("culturekg", [("rdflib", "rdflib's SPARQL engine on the in-memory Dataset, same query text"),
                              ("pyoxigraph-same-store", "the same query text straight on pyoxigraph, on the store culturekg built"),
                              ("pyoxigraph-bulk-store", "the same query text straight on pyoxigraph, on the store bulk_load built")]),
     "publish:": ("culturekg", [("rdflib-", "rdflib's serializer for the same format")]),
 }
 KEEP = ("rows", "quads", "triples", "bytes", "results", "violations", "conforms", "files", "format", "note",
-        "revalidated", "load_seconds", "validate_seconds", "files_changed", "record")
+        "revalidated", "load_seconds", "validate_seconds", "files_changed", "record", "samples")
 
 
 def _family(step: str) -> str | None:

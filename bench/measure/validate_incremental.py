@@ -26,6 +26,7 @@ FIRST_BUILD = "the build step of this run: every record loaded into an empty sto
 
 def measure(ctx: Context, project, store, shapes, report, run, full_seconds: float) -> None:
     """`store` (opened by the caller, closed here) has just been validated in full: `report`, `run`."""
+    from culturekg.daemon import state_file as daemon_state
     from culturekg.ledger import ledger_path
     from culturekg.loader import load
     from culturekg.pipeline import build
@@ -65,8 +66,9 @@ def measure(ctx: Context, project, store, shapes, report, run, full_seconds: flo
                            record=record, files_changed=summary.get("files_changed"),
                            note="`culturekg build --json` as its own process, interpreter start included, culturekg's bytecode compiled"
                            + ("" if done.returncode == 0 else f"; failed: {done.stderr[-300:]}"))
+        _daemon_builds(ctx, changed_root)
         first = _first_build_seconds(ctx)
-        for step in ("rebuild-one-change", "rebuild-one-change-cli"):
+        for step in ("rebuild-one-change", "rebuild-one-change-cli", "rebuild-one-change-daemon"):
             ctx.recorder.write(step, "culturekg-first-build", first, note=FIRST_BUILD)
         store = EmbeddedStore(ctx.culturekg_store)
         try:
@@ -75,11 +77,41 @@ def measure(ctx: Context, project, store, shapes, report, run, full_seconds: flo
             store.close()
     finally:
         shutil.rmtree(changed_root, ignore_errors=True)
-        for leftover in (state_file, ledger_path(ctx.culturekg_store)):
+        for leftover in (state_file, ledger_path(ctx.culturekg_store), daemon_state(ctx.culturekg_store)):
             for path in leftover.parent.glob(leftover.name + "*"):
                 path.unlink()
     ctx.recorder.write("validate-incremental", "culturekg-fast-full", full_seconds,
                        note="the full validation of this run (step validate)", results=len(report.results))
+
+
+DAEMON_BUILDS = 3
+
+
+def _daemon_builds(ctx: Context, root: Path) -> None:
+    """`culturekg build --json` after one changed record, handed to a build daemon started for the
+    store (`culturekg daemon start`): the command's whole time, each of DAEMON_BUILDS changes in turn."""
+    start = _command(root, ctx.culturekg_store, "daemon", "start", "--idle-minutes", "30")
+    started = subprocess.run(start, capture_output=True, text=True)
+    samples: list[float] = []
+    failed = "" if started.returncode == 0 else f"the daemon did not start: {started.stderr[-300:]}"
+    try:
+        for n in range(DAEMON_BUILDS if not failed else 0):
+            record = _change(root, f"changed for the daemon {n + 1}")
+            at = time.perf_counter()
+            done = subprocess.run(_command(root, ctx.culturekg_store, "build", "--json"), capture_output=True, text=True)
+            seconds = time.perf_counter() - at
+            if done.returncode != 0 or json.loads(done.stdout).get("files_changed") != 1:
+                failed = f"build {n + 1} failed: {done.stderr[-300:]}"
+                break
+            samples.append(seconds)
+    finally:
+        subprocess.run(_command(root, ctx.culturekg_store, "daemon", "stop"), capture_output=True, text=True)
+    ctx.recorder.write("rebuild-one-change-daemon", "culturekg-cli-daemon",
+                       sorted(samples)[len(samples) // 2] if samples and not failed else None,
+                       samples=[round(s, 4) for s in samples], record=record if samples else None,
+                       note=f"`culturekg build --json` as its own process, handing the build to a build daemon; "
+                            f"the median of {DAEMON_BUILDS} builds, one changed record each, the first right after "
+                            "`culturekg daemon start`" + (f"; {failed}" if failed else ""))
 
 
 def _compile_package() -> None:
@@ -92,10 +124,10 @@ def _compile_package() -> None:
                    capture_output=True)
 
 
-def _command(project: Path, store: Path) -> list[str]:
+def _command(project: Path, store: Path, *args: str) -> list[str]:
     script = Path(sys.executable).parent / "culturekg"
     launcher = [str(script)] if script.is_file() else [sys.executable, "-c", "from culturekg.cli import main; main()"]
-    return [*launcher, "--project", str(project), "--store", str(store), "build", "--json"]
+    return [*launcher, "--project", str(project), "--store", str(store), *(args or ("build", "--json"))]
 
 
 def _first_build_seconds(ctx: Context) -> float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Optional
 
 import typer
@@ -32,16 +33,6 @@ class _Commands(TyperGroup):
             ctx.exit(getattr(exc, "exit_code", 2))
 
 
-app = typer.Typer(
-    cls=_Commands,
-    help="Build, check, query and publish the culturekg knowledge graph.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
 def _main(
     ctx: typer.Context,
     project: Optional[Path] = typer.Option(None, "--project", "-C", help="Project folder (holds data/); default: current folder."),
@@ -51,16 +42,42 @@ def _main(
     ctx.obj = AppState(project=load_project(project, base_iri), store_path=store)
 
 
-commands.register_all(app)
+def make_app(modules: Sequence[str] = commands.MODULES) -> typer.Typer:
+    """The command line with the commands of these modules (see commands.MODULES)."""
+    cli = typer.Typer(
+        cls=_Commands,
+        help="Build, check, query and publish the culturekg knowledge graph.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    cli.callback()(_main)
+    commands.register(cli, modules)
+    return cli
 
 
-def main() -> None:
+_whole: typer.Typer | None = None
+
+
+def __getattr__(name: str):
+    # `from culturekg.cli import app` (tests, embedding programs) gets every command; main() builds
+    # its own with the named command's module only, so the other modules are never imported.
+    global _whole
+    if name == "app":
+        if _whole is None:
+            _whole = make_app()
+        return _whole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     # A reader that stops early (`culturekg build | head`) ends us the Unix way (SIGPIPE), not with
     # an exit status that scripts would read as "violations".
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app()
+        make_app(commands.modules_for(args))(args=args, prog_name="culturekg")
     except CultureKGError as exc:
         typer.echo(f"error: {exc}", err=True)
         # Errors that are not bad input (an endpoint down) carry their own status, 3.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import ConfigError, RecordError
@@ -20,14 +21,37 @@ _STAGES = {"read": "Reading records", "map": "Mapping to RDF", "write": "Writing
            "validate": "Validating against the shapes"}
 
 
-def _progress_bar(console: Console) -> Progress:
+def _progress_bar(console: Console):
+    # rich.progress is imported only where a bar can be shown: a build whose output is not a
+    # terminal (a script, the build daemon) does without it.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True, disable=not console.is_terminal,
     )
 
 
-def _build_with_progress(state, console: Console, **options) -> Built:
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `culturekg build` is asked to do, as a build daemon is sent it (culturekg.daemon)."""
+
+    full: bool = False
+    engine: str = "auto"
+    validate: bool = True
+    full_validation: bool = False
+    as_json: bool = False
+
+
+def _build_with_progress(state, console: Console, options: BuildOptions, find: Callable | None) -> Built:
+    # The loader and the validator are imported when a build runs, not when the command line starts.
+    from ..pipeline import build as build_store
+    from ..records.files import discover
+
+    run = dict(full=options.full, engine=options.engine, validate=options.validate,
+               full_validation=options.full_validation, find=find or discover)
+    if not console.is_terminal:
+        return build_store(state.project, state.resolved_store_path, **run)
     with _progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 
@@ -36,10 +60,7 @@ def _build_with_progress(state, console: Console, **options) -> Built:
                 tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        # The loader and the validator are imported when a build runs, not when the command line starts.
-        from ..pipeline import build as build_store
-
-        return build_store(state.project, state.resolved_store_path, progress=progress, **options)
+        return build_store(state.project, state.resolved_store_path, progress=progress, **run)
 
 
 def _stats_table(stats: GraphStats, title: str) -> Table:
@@ -60,24 +81,42 @@ def build(
         False, "--full-validation", help="Validate every node, not only what the changed records can affect."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    no_daemon: bool = typer.Option(
+        False, "--no-daemon", help="Build in this process even when a build daemon runs for the store (see `culturekg daemon`)."
+    ),
 ) -> None:
     """Load every record under data/ into the store, validate it and print counts.
 
+    A build daemon started for the store (`culturekg daemon start`) does the build when it runs: the
+    same build, without this process's start-up and with a watch of data/ instead of a look at every file.
+
     Exit status: 0 built with no violations; 1 built but the shapes found violations;
-    2 a record is malformed (nothing was written).
+    2 a record is malformed (nothing was written); 3 the build daemon failed.
     """
-    state = ctx.obj
-    console = Console(stderr=True)
+    options = BuildOptions(full=full, engine=engine, validate=not skip_validation, full_validation=full_validation,
+                           as_json=as_json)
+    status = None
+    if not no_daemon:
+        from ..daemon.client import relay
+
+        status = relay(ctx.obj, options)
+    if status is None:
+        status = run_build(ctx.obj, options, Console(stderr=True), Console())
+    if status:
+        raise typer.Exit(status)
+
+
+def run_build(state, options: BuildOptions, console: Console, out: Console, find: Callable | None = None) -> int:
+    """The build and its printing: progress and problems on `console`, the counts on `out`; the exit status."""
     if not state.project.data_dir.is_dir():
         raise ConfigError(f"{state.project.data_dir}: no data/ folder here; run build in a project folder or pass -C DIR")
     try:
-        built = _build_with_progress(state, console, full=full, engine=engine, validate=not skip_validation,
-                                     full_validation=full_validation)
+        built = _build_with_progress(state, console, options, find)
     except RecordError as exc:
         console.print(f"[red]No change was written: {len(exc.problems)} problem(s) in the records.[/red]")
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(2)
+            print(problem, file=console.file)
+        return 2
     report, stats, violations = built.report, built.stats, built.violations
 
     summary = {
@@ -90,10 +129,9 @@ def build(
         **stats.as_dict(),
         "validation": violations,
     }
-    if as_json:
-        typer.echo(json.dumps(summary, indent=2, sort_keys=True))
+    if options.as_json:
+        print(json.dumps(summary, indent=2, sort_keys=True), file=out.file)
     else:
-        out = Console()
         out.print(f"Store: {summary['store']}")
         out.print(
             f"Records: {stats.records} record files, {stats.reference_files} reference tables "
@@ -108,8 +146,7 @@ def build(
                 f"Validation: {violations['violations']} violations, {violations['warnings']} warnings "
                 f"in {violations['files']} files"
             )
-    if violations and violations["violations"]:
-        raise typer.Exit(1)
+    return 1 if violations and violations["violations"] else 0
 
 
 def stats(
