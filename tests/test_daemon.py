@@ -134,3 +134,14 @@ def test_start_when_one_runs_starts_no_second(daemon):
     again = culturekg(root, "daemon", "start")
     assert f"pid {info['pid']}" in again.stdout
     assert read_state(root / ".culturekg" / "store")["pid"] == info["pid"]
+
+
+def test_a_terminated_daemon_removes_its_state_file(daemon):
+    root, info = daemon
+    os.kill(info["pid"], signal.SIGTERM)
+    for _ in range(200):
+        if not alive(info["pid"]):
+            break
+        time.sleep(0.05)
+    assert not alive(info["pid"])
+    assert not state_file(root / ".culturekg" / "store").exists()

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import secrets
+import signal
 import socket
 import sys
 import time
@@ -174,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--idle-minutes", type=float, default=180.0, help="stop after this long without a request; 0: never")
     args = parser.parse_args(argv)
     idle = args.idle_minutes * 60 if args.idle_minutes > 0 else None
+    # `kill PID` ends it as `culturekg daemon stop` does: its state file removed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     Daemon(args.project, args.store, idle).serve()
 
 

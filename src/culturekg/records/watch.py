@@ -126,7 +126,8 @@ class WatchedDiscovery:
         self.watch = Watch.start(self.root / "data") if (self.root / "data").is_dir() else None
         self.last: Discovered | None = None
         # Why the last answer took a whole discover(), for `culturekg daemon status`.
-        self.why_whole = "first look" if self.watch else "no inotify on this platform"
+        self.why_whole = ("first look" if self.watch else "no inotify on this platform"
+                          if (self.root / "data").is_dir() else "no data/ folder to watch when the watch began")
 
     def __call__(self, root: Path) -> Discovered:
         if root.resolve() != self.root:
