@@ -122,3 +122,20 @@ def test_another_project_is_looked_at_whole(project, tmp_path):
     root, look = project
     other = copy_miniature_project(tmp_path / "other")
     assert _plain(look(other)) == _plain(discover(other))
+
+
+def test_the_paths_and_keys_carried_over_are_those_of_the_names(project):
+    root, look = project
+    events = _events(root)
+    look(root)
+    first = look(root)[1]
+    assert "rels" in first.__dict__ and "keys" in first.__dict__
+    source = sorted(events.iterdir())[0]
+    shutil.copy(source, events / "0-first.yaml")
+    shutil.copy(source, events / "zz-last.yaml")
+    source.unlink()
+    found = look(root)[1]
+    assert look.why_whole == ""
+    assert found.__dict__["rels"] == [f"data/records/events/{name}" for name in found.names]
+    assert found.__dict__["keys"] == [name.rsplit(".", 1)[0] for name in found.names]
+    assert found.names == discover(root)[1].names

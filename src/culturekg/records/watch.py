@@ -17,6 +17,7 @@ import os
 import stat
 import struct
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +141,8 @@ class WatchedDiscovery:
                 self.watch.watch_folders()
             found = discover(self.root)
             self.last = found if self.watch is not None and not _links(found[1]) else None
+            if self.last is not None:
+                found[1].rels, found[1].keys  # worked out once here, then carried over (see _records)
             if self.watch is not None and self.last is None:
                 self.why_whole = "the events folder holds symbolic links, whose targets can change unseen"
             return _copy(found)
@@ -161,7 +164,21 @@ class WatchedDiscovery:
 def _copy(found: Discovered) -> Discovered:
     # The loader adds to the problems list and sets checksums on the files: its own lists each time.
     files, events, problems = found
-    return list(files), EventRecords(events.directory, list(events.names), list(events.signatures)), list(problems)
+    return list(files), _records(events, list(events.names), list(events.signatures)), list(problems)
+
+
+def _records(events: EventRecords, names: list[str], signatures: list[str],
+             edit: Callable[[list[str], Callable[[str], str]], None] | None = None) -> EventRecords:
+    """EventRecords of these names, with the paths and keys `events` worked out carried over (edited
+    as the names were), not worked out again for 50,000 names."""
+    records = EventRecords(events.directory, names, signatures)
+    for derived, of_name in (("rels", lambda name: EVENTS_FOLDER + name), ("keys", lambda name: name.rsplit(".", 1)[0])):
+        if derived in events.__dict__:
+            values = list(events.__dict__[derived])
+            if edit is not None:
+                edit(values, of_name)
+            records.__dict__[derived] = values
+    return records
 
 
 def _links(events: EventRecords) -> bool:
@@ -177,6 +194,7 @@ def _updated(events: EventRecords, names: set[str]) -> EventRecords | None:
     if not events.directory:
         return None
     kept_names, kept_signatures = list(events.names), list(events.signatures)
+    edits: list[tuple[str, int, str | None]] = []  # (what, where, name) to do to the paths and keys too
     for name in sorted(names):
         if not name.endswith(EVENT_SUFFIXES):
             return None
@@ -190,9 +208,19 @@ def _updated(events: EventRecords, names: set[str]) -> EventRecords | None:
         present = at < len(kept_names) and kept_names[at] == name
         if info is None and present:
             del kept_names[at], kept_signatures[at]
+            edits.append(("delete", at, None))
         elif info is not None and present:
             kept_signatures[at] = signature(info)
         elif info is not None:
             kept_names.insert(at, name)
             kept_signatures.insert(at, signature(info))
-    return EventRecords(events.directory, kept_names, kept_signatures)
+            edits.append(("insert", at, name))
+
+    def edit(values: list[str], of_name: Callable[[str], str]) -> None:
+        for what, at, name in edits:
+            if what == "delete":
+                del values[at]
+            else:
+                values.insert(at, of_name(name))
+
+    return _records(events, kept_names, kept_signatures, edit)
