@@ -35,9 +35,9 @@ def _run_direct(ctx: Context, path, engine: str) -> None:
     def run() -> int:
         answer = store.query(text, use_default_graph_as_union=True)
         if isinstance(answer, ox.QuerySolutions):
-            names = answer.variables
-            # Touch every value, as the culturekg runner does when it builds its rows.
-            return sum(1 for solution in answer if [solution[v] for v in names] is not None)
+            # Every value made, as the culturekg runner makes its rows, and the same fastest way:
+            # iterating a solution, not looking each value up by its variable (three times slower).
+            return sum(1 for solution in answer if tuple(solution) is not None)
         return int(bool(answer)) if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
 
     best_of(ctx.recorder, ctx.repeat, f"query:{ctx.name}", engine, run)

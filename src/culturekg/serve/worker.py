@@ -86,7 +86,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
             for solution in answer:
                 if len(rows) == job.max_rows:
                     return _error(400, f"the answer has more than {job.max_rows} rows, this endpoint's limit; add a LIMIT")
-                rows.append(tuple(solution[v] for v in variables))
+                rows.append(tuple(solution))  # the values in the variables' order (see store.embedded)
             data = to_json(QueryResult(variables, tuple(rows))).encode("utf-8")
             if RESULT_FORMATS[job.media_type] != ox.QueryResultsFormat.JSON:
                 # pyoxigraph writes the other standard formats from the capped answer.

@@ -95,7 +95,10 @@ class EmbeddedStore:
         if not isinstance(solutions, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         variables = tuple(v.value for v in solutions.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+        # A solution iterates over its values in the order of the variables, None where unbound: 1.1 s
+        # for the 84,638 rows of facilitators-in-several-countries at 50,000 events, where looking
+        # each value up by its variable's name took 3-4 s.
+        rows = tuple(tuple(solution) for solution in solutions)
         return QueryResult(variables, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
