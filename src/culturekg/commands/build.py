@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..errors import ConfigError, RecordError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from ..pipeline import Built
     from ..stats import GraphStats
 
@@ -64,6 +65,8 @@ def _build_with_progress(state, console: Console, options: BuildOptions, find: C
 
 
 def _stats_table(stats: GraphStats, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, show_header=True)
     table.add_column("class")
     table.add_column("entities", justify="right")
@@ -101,6 +104,9 @@ def build(
 
         status = relay(ctx.obj, options)
     if status is None:
+        # rich is imported here, not with the module: a build handed to the daemon prints its text as is.
+        from rich.console import Console
+
         status = run_build(ctx.obj, options, Console(stderr=True), Console())
     if status:
         raise typer.Exit(status)
@@ -164,6 +170,8 @@ def stats(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
         return
+    from rich.console import Console
+
     out = Console()
     out.print(
         f"Triples: {result.triples} in {result.named_graphs} named graphs; "
