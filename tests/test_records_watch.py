@@ -103,9 +103,14 @@ def test_a_symbolic_link_among_the_records_turns_the_watch_off_until_it_is_gone(
         f.write("# changed outside\n")
     _same_as_discover(look, root, watched=False)
     assert "symbolic links" in look.why_whole
+    # A folder made while the watch stood aside is watched once it is back.
+    (root / "data" / "records" / "drafts").mkdir()
+    _same_as_discover(look, root, watched=False)
     link.unlink()
     _same_as_discover(look, root, watched=False)
     _same_as_discover(look, root, watched=True)
+    (root / "data" / "records" / "drafts" / "note.yaml").write_text("key: note\n", encoding="utf-8")
+    _same_as_discover(look, root, watched=False)
 
 
 def test_a_lost_event_queue_takes_a_whole_look(project):

@@ -61,7 +61,7 @@ class Watch:
     @classmethod
     def start(cls, data: Path) -> Watch | None:
         """A watch, or None where the platform has none (or refuses one: too many watches)."""
-        if not hasattr(ctypes, "CDLL") or not Path("/proc/sys/fs/inotify").is_dir():
+        if not Path("/proc/sys/fs/inotify").is_dir():
             return None
         try:
             return cls(data)
@@ -137,8 +137,8 @@ class WatchedDiscovery:
         if self.last is None or seen is None or seen.whole is not None:
             if seen is not None and seen.whole is not None:
                 self.why_whole = seen.whole
-            if self.watch is not None and self.last is not None:
-                self.watch.watch_folders()
+            if self.watch is not None:
+                self.watch.watch_folders()  # folders made since the last whole look are watched too
             found = discover(self.root)
             self.last = found if self.watch is not None and not _links(found[1]) else None
             if self.last is not None:
