@@ -20,9 +20,10 @@ from culturekg.daemon.client import Unreachable, alive, ask, read_state
 from cli_helpers import copy_miniature_project
 
 
-def culturekg(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def culturekg(root: Path, *args: str, check: bool = True, columns: int | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": str(columns)} if columns else None
     done = subprocess.run([sys.executable, "-c", "from culturekg.cli import main; main()", "-C", str(root), *args],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=env)
     if check:
         assert done.returncode == 0, done.stdout + done.stderr
     return done
@@ -145,3 +146,40 @@ def test_a_terminated_daemon_removes_its_state_file(daemon):
         time.sleep(0.05)
     assert not alive(info["pid"])
     assert not state_file(root / ".culturekg" / "store").exists()
+
+
+def test_violations_and_the_printed_counts_through_the_daemon_are_those_of_a_build_in_process(daemon, tmp_path):
+    root, _ = daemon
+    twin = copy_miniature_project(tmp_path / "twin")
+    culturekg(twin, "build")
+    # The record format lets a convention omit its adoption date; the shapes do not. A reference
+    # table changed: the daemon's watch hands it a whole look at data/.
+    for project in (root, twin):
+        conventions = project / "data" / "reference" / "conventions.yaml"
+        conventions.write_text(conventions.read_text(encoding="utf-8").replace("    adoption_date: 2003-10-17\n", ""),
+                               encoding="utf-8")
+    # Wide enough that the two projects' paths do not wrap the lines at different places.
+    by_daemon = culturekg(root, "build", check=False, columns=400)
+    in_process = culturekg(twin, "build", "--no-daemon", check=False, columns=400)
+    assert by_daemon.returncode == in_process.returncode == 1
+    assert "1 violations" in by_daemon.stdout
+    assert by_daemon.stdout.replace(str(root), "ROOT") == in_process.stdout.replace(str(twin), "ROOT")
+    assert _builds(root) == 1
+
+
+def test_an_idle_daemon_stops_by_itself(tmp_path):
+    root = copy_miniature_project(tmp_path)
+    culturekg(root, "daemon", "start", "--idle-minutes", "0.02")
+    info = read_state(root / ".culturekg" / "store")
+    assert info is not None
+    try:
+        for _ in range(300):
+            if not alive(info["pid"]) and not state_file(root / ".culturekg" / "store").exists():
+                break
+            time.sleep(0.05)
+        assert not alive(info["pid"])
+        assert not state_file(root / ".culturekg" / "store").exists()
+        assert "no request for 1 s: stopping" in (root / ".culturekg" / "store.daemon.log").read_text(encoding="utf-8")
+    finally:
+        if alive(info["pid"]):
+            os.kill(info["pid"], signal.SIGKILL)
