@@ -75,7 +75,7 @@ class LoadReport:
 
 
 def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,
-         ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover) -> LoadReport:
+         ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> LoadReport:
     """Bring `store` up to date with the record files of `project` and its ontology.
 
     `full=True` reads and checks every file even when the fast path would skip unchanged events.
@@ -85,10 +85,13 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     stamps it once the store is closed). The report then carries the store's counts.
     `find`: how the record files are found; a long-running process passes one that remembers
     (records.watch.WatchedDiscovery), with the same answers as discover().
+    `rewrite=True` writes every graph again, the ontology's too, whether or not its file changed:
+    the store does not record which version of the mapping wrote a graph, so after an upgrade that
+    changed what records map to, this is how unchanged records get the new triples.
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress, ledger).run(full, find)
+    return _Load(project, store, progress, ledger).run(full, find, rewrite)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -157,11 +160,13 @@ class _Load:
         self.written: dict[str, GraphSource] = {}
         # The ckg: class hierarchy of the project's ontology, read when the load starts.
         self.classes: Superclasses = {}
+        # Every graph is written again, changed or not (load's `rewrite`).
+        self.rewrite = False
 
     def unchanged(self, rel: str, sha256: str) -> bool:
         return self.stored.sha256(rel) == sha256
 
-    def run(self, full: bool, find: Callable[[Path], Discovered] = discover) -> LoadReport:
+    def run(self, full: bool, find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> LoadReport:
         files, events, problems = find(self.project.root)
         current = {f.rel for f in files}
         current.update(events.rels)
@@ -171,7 +176,8 @@ class _Load:
         self.classes = ontology_superclasses(ontology.path)
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
-        retype = self._hierarchy_changed(ontology)
+        retype = rewrite or self._hierarchy_changed(ontology)
+        self.rewrite = rewrite
         rels = [f.rel for f in files]
         for f, sha256 in zip(files, self._checksums(rels, [f.signature for f in files], lambda i: files[i].sha256)):
             f.known_sha256 = sha256
@@ -314,7 +320,7 @@ class _Load:
         dropped = {self.minter.graph(rel) for rel in gone} | set(self.stored.strays)
         first = GraphChange(drop=dropped)
         graph = self.minter.graph(ONTOLOGY_PATH)
-        if not self.unchanged(ONTOLOGY_PATH, ontology.sha256):
+        if self.rewrite or not self.unchanged(ONTOLOGY_PATH, ontology.sha256):
             first.replace[graph] = ontology_triples(ontology.path, ontology.sha256)
             self._source(ONTOLOGY_PATH, GraphSource(graph, (ONTOLOGY_PATH,), ontology.sha256))
             self.report.files_read.append(ONTOLOGY_PATH)

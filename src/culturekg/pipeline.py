@@ -42,15 +42,15 @@ class Built:
 
 def build(project: Project, store_path: Path, *, full: bool = False, engine: str = "auto", validate: bool = True,
           full_validation: bool = False, progress: Progress | None = None,
-          find: Callable[[Path], Discovered] = discover) -> Built:
+          find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> Built:
     """Bring the store at `store_path` up to date with `project`'s records and validate it.
 
-    `find`: how the record files are found (see loader.load).
+    `find`: how the record files are found; `rewrite`: every graph written again (see loader.load).
     Raises RecordError (nothing written) when a record is malformed.
     """
     with _fewer_collections():
         return _build(project, store_path, full=full, engine=engine, validate=validate,
-                      full_validation=full_validation, progress=progress, find=find)
+                      full_validation=full_validation, progress=progress, find=find, rewrite=rewrite)
 
 
 @contextmanager
@@ -70,7 +70,8 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _build(project: Project, store_path: Path, *, full: bool, engine: str, validate: bool,
-           full_validation: bool, progress: Progress | None, find: Callable[[Path], Discovered]) -> Built:
+           full_validation: bool, progress: Progress | None, find: Callable[[Path], Discovered],
+           rewrite: bool) -> Built:
     started = time.perf_counter()
     # Taken before opening, which changes the directory: whether anyone wrote the store since the
     # last build decides whether the ledger and this load's own list of changes can be believed.
@@ -83,7 +84,7 @@ def _build(project: Project, store_path: Path, *, full: bool, engine: str, valid
     store = EmbeddedStore(store_path)
     try:
         try:
-            report = load(project, store, progress, full=full, ledger=ledger, find=find)
+            report = load(project, store, progress, full=full, ledger=ledger, find=find, rewrite=rewrite)
         except RecordError as exc:
             refused = exc
         seconds["load"] = time.perf_counter() - started

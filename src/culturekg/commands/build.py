@@ -42,6 +42,7 @@ class BuildOptions:
     validate: bool = True
     full_validation: bool = False
     as_json: bool = False
+    rewrite: bool = False
 
 
 def _build_with_progress(state, console: Console, options: BuildOptions, find: Callable | None) -> Built:
@@ -50,7 +51,7 @@ def _build_with_progress(state, console: Console, options: BuildOptions, find: C
     from ..records.files import discover
 
     run = dict(full=options.full, engine=options.engine, validate=options.validate,
-               full_validation=options.full_validation, find=find or discover)
+               full_validation=options.full_validation, find=find or discover, rewrite=options.rewrite)
     if not console.is_terminal:
         return build_store(state.project, state.resolved_store_path, **run)
     with _progress_bar(console) as bar:
@@ -84,6 +85,10 @@ def build(
         False, "--full-validation", help="Validate every node, not only what the changed records can affect."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    rewrite: bool = typer.Option(
+        False, "--rewrite",
+        help="Write every graph again, even those of unchanged files: after upgrading culturekg to a version whose records map to other triples.",
+    ),
     no_daemon: bool = typer.Option(
         False, "--no-daemon", help="Build in this process even when a build daemon runs for the store (see `culturekg daemon`)."
     ),
@@ -97,7 +102,7 @@ def build(
     2 a record is malformed (nothing was written); 3 the build daemon failed.
     """
     options = BuildOptions(full=full, engine=engine, validate=not skip_validation, full_validation=full_validation,
-                           as_json=as_json)
+                           as_json=as_json, rewrite=rewrite)
     status = None
     if not no_daemon:
         from ..daemon.client import relay
