@@ -50,6 +50,13 @@ def daemon(tmp_path):
             os.kill(info["pid"], signal.SIGKILL)
 
 
+def _wait_gone(pid: int, seconds: float = 15.0) -> None:
+    """Until process `pid` has ended (or `seconds` have passed: the caller's assertions then fail)."""
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _record(root: Path) -> Path:
     return sorted((root / "data" / "records" / "events").glob("*.yaml"))[0]
 
@@ -118,10 +125,7 @@ def test_stop_ends_the_process_and_removes_its_state(daemon):
 def test_a_daemon_that_is_gone_leaves_builds_to_the_command(daemon):
     root, info = daemon
     os.kill(info["pid"], signal.SIGKILL)
-    for _ in range(100):
-        if not alive(info["pid"]):
-            break
-        time.sleep(0.05)
+    _wait_gone(info["pid"])
     with _record(root).open("a", encoding="utf-8") as f:
         f.write("# edited\n")
     done = culturekg(root, "build", "--json")
@@ -140,10 +144,7 @@ def test_start_when_one_runs_starts_no_second(daemon):
 def test_a_terminated_daemon_removes_its_state_file(daemon):
     root, info = daemon
     os.kill(info["pid"], signal.SIGTERM)
-    for _ in range(200):
-        if not alive(info["pid"]):
-            break
-        time.sleep(0.05)
+    _wait_gone(info["pid"])
     assert not alive(info["pid"])
     assert not state_file(root / ".culturekg" / "store").exists()
 
@@ -173,10 +174,7 @@ def test_an_idle_daemon_stops_by_itself(tmp_path):
     info = read_state(root / ".culturekg" / "store")
     assert info is not None
     try:
-        for _ in range(300):
-            if not alive(info["pid"]) and not state_file(root / ".culturekg" / "store").exists():
-                break
-            time.sleep(0.05)
+        _wait_gone(info["pid"])
         assert not alive(info["pid"])
         assert not state_file(root / ".culturekg" / "store").exists()
         assert "no request for 1 s: stopping" in (root / ".culturekg" / "store.daemon.log").read_text(encoding="utf-8")
