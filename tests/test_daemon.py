@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from culturekg.commands.build import BuildOptions
 from culturekg.daemon import state_file
-from culturekg.daemon.client import Unreachable, alive, ask, read_state
+from culturekg.daemon.client import Unreachable, alive, ask, read_state, wait_ended
 from cli_helpers import copy_miniature_project
 
 
@@ -48,13 +47,6 @@ def daemon(tmp_path):
         culturekg(root, "daemon", "stop", check=False)
         if alive(info["pid"]):
             os.kill(info["pid"], signal.SIGKILL)
-
-
-def _wait_gone(pid: int, seconds: float = 15.0) -> None:
-    """Until process `pid` has ended (or `seconds` have passed: the caller's assertions then fail)."""
-    deadline = time.monotonic() + seconds
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 def _record(root: Path) -> Path:
@@ -125,7 +117,7 @@ def test_stop_ends_the_process_and_removes_its_state(daemon):
 def test_a_daemon_that_is_gone_leaves_builds_to_the_command(daemon):
     root, info = daemon
     os.kill(info["pid"], signal.SIGKILL)
-    _wait_gone(info["pid"])
+    wait_ended(info["pid"], 15)
     with _record(root).open("a", encoding="utf-8") as f:
         f.write("# edited\n")
     done = culturekg(root, "build", "--json")
@@ -144,7 +136,7 @@ def test_start_when_one_runs_starts_no_second(daemon):
 def test_a_terminated_daemon_removes_its_state_file(daemon):
     root, info = daemon
     os.kill(info["pid"], signal.SIGTERM)
-    _wait_gone(info["pid"])
+    wait_ended(info["pid"], 15)
     assert not alive(info["pid"])
     assert not state_file(root / ".culturekg" / "store").exists()
 
@@ -174,7 +166,7 @@ def test_an_idle_daemon_stops_by_itself(tmp_path):
     info = read_state(root / ".culturekg" / "store")
     assert info is not None
     try:
-        _wait_gone(info["pid"])
+        wait_ended(info["pid"], 15)
         assert not alive(info["pid"])
         assert not state_file(root / ".culturekg" / "store").exists()
         assert "no request for 1 s: stopping" in (root / ".culturekg" / "store.daemon.log").read_text(encoding="utf-8")

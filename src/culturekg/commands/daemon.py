@@ -9,8 +9,8 @@ from datetime import datetime
 
 import typer
 
-from ..daemon import log_file, state_file
-from ..daemon.client import Failed, Unreachable, alive, ask, read_state
+from ..daemon import log_file
+from ..daemon.client import Failed, Unreachable, ask, forget_if_gone, read_state, wait_ended
 from ..errors import CultureKGError
 
 START_SECONDS = 60.0
@@ -28,8 +28,7 @@ def _running(store):
     try:
         return {**info, **ask(info, {"op": "status"}, timeout=10)}
     except (Unreachable, Failed):
-        if not alive(int(info["pid"])):
-            state_file(store).unlink(missing_ok=True)
+        forget_if_gone(store, info)
         return None
 
 
@@ -96,9 +95,7 @@ def register(app: typer.Typer) -> None:
             ask(info, {"op": "stop"}, timeout=60)
         except (Unreachable, Failed) as exc:
             raise DaemonError(str(exc)) from None
-        deadline = time.monotonic() + 30
-        while alive(int(info["pid"])) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_ended(int(info["pid"]), 30)
         typer.echo(f"Stopped the build daemon (pid {info['pid']}) of {store}.")
 
     @sub.command("status")

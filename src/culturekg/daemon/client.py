@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -48,6 +49,22 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def forget_if_gone(store: Path, info: dict) -> bool:
+    """Whether the daemon named in `store`'s state file has ended; its state file is removed if so."""
+    gone = not alive(int(info["pid"]))
+    if gone:
+        state_file(store).unlink(missing_ok=True)
+    return gone
+
+
+def wait_ended(pid: int, seconds: float) -> bool:
+    """Wait up to `seconds` for process `pid` to end; whether it did."""
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
 
 
 def ask(info: dict, message: dict, timeout: float | None = None) -> dict:
@@ -89,9 +106,7 @@ def relay(state, options) -> int | None:
     try:
         answer = ask(info, request)
     except Unreachable as exc:
-        gone = not alive(int(info["pid"]))
-        if gone:
-            state_file(store).unlink(missing_ok=True)
+        gone = forget_if_gone(store, info)
         _note(f"the build daemon (pid {info['pid']}) {'is gone' if gone else 'does not answer'} ({exc}); building in this process")
         return None
     except Failed as exc:
