@@ -91,7 +91,7 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress, ledger).run(full, find, rewrite)
+    return _Load(project, store, progress, ledger, rewrite).run(full, find)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -139,7 +139,8 @@ class _Stored:
 
 
 class _Load:
-    def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None) -> None:
+    def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None,
+                 rewrite: bool = False) -> None:
         self.project = project
         self.store = store
         self.progress = progress or (lambda stage, done, total: None)
@@ -161,12 +162,12 @@ class _Load:
         # The ckg: class hierarchy of the project's ontology, read when the load starts.
         self.classes: Superclasses = {}
         # Every graph is written again, changed or not (load's `rewrite`).
-        self.rewrite = False
+        self.rewrite = rewrite
 
     def unchanged(self, rel: str, sha256: str) -> bool:
         return self.stored.sha256(rel) == sha256
 
-    def run(self, full: bool, find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> LoadReport:
+    def run(self, full: bool, find: Callable[[Path], Discovered] = discover) -> LoadReport:
         files, events, problems = find(self.project.root)
         current = {f.rel for f in files}
         current.update(events.rels)
@@ -176,8 +177,7 @@ class _Load:
         self.classes = ontology_superclasses(ontology.path)
         # Every graph carries the superclass types of its instances: a changed class hierarchy
         # changes what every graph must say, whether or not its file changed.
-        retype = rewrite or self._hierarchy_changed(ontology)
-        self.rewrite = rewrite
+        retype = self.rewrite or self._hierarchy_changed(ontology)
         rels = [f.rel for f in files]
         for f, sha256 in zip(files, self._checksums(rels, [f.signature for f in files], lambda i: files[i].sha256)):
             f.known_sha256 = sha256
