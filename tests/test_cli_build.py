@@ -128,3 +128,49 @@ def _graph(store_dir: Path, graph) -> set:
         return set(store.oxigraph.quads_for_pattern(None, None, None, graph))
     finally:
         store.close()
+
+
+def test_a_store_another_mapping_version_wrote_is_written_again_at_the_next_plain_build(project: Path) -> None:
+    """After an upgrade whose mapping writes other triples, a plain build sees it from the meta graph."""
+    import pyoxigraph as ox
+
+    from culturekg.mapping import MAPPING_VERSION
+
+    first = json.loads(run("--project", str(project), "build", "--json").stdout)
+    assert first["remapped"] is None
+    store_dir = project / ".culturekg" / "store"
+    meta = ox.NamedNode("https://w3id.org/culturekg/graph/meta")
+    has = ox.NamedNode("https://w3id.org/culturekg/ontology#mappingVersion")
+    graph = ox.NamedNode("https://w3id.org/culturekg/graph/data/records/events/almaty-2017-2005-training.yaml")
+    event = ox.NamedNode("https://w3id.org/culturekg/id/event/almaty-2017-2005-training")
+    store = ox.Store(str(store_dir))
+    assert [q.object.value for q in store.quads_for_pattern(meta, has, None, meta)] == [str(MAPPING_VERSION)]
+    title = next(store.quads_for_pattern(event, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, graph))
+    # A store an older mapping wrote: it lacked the title, and said so with its version (or said nothing).
+    store.remove(title)
+    for quad in list(store.quads_for_pattern(meta, has, None, meta)):
+        store.remove(quad)
+    store.flush()
+    del store
+
+    text = run("--project", str(project), "build")
+    assert text.exit_code == 0, text.output
+    said = " ".join(text.stdout.split())  # rich wraps long lines
+    assert ("Every graph written again: the store was written by mapping version (none recorded); "
+            f"this culturekg maps records with version {MAPPING_VERSION}") in said
+    assert title in _graph(store_dir, graph)
+    assert (meta, has) in {(q.subject, q.predicate) for q in _graph(store_dir, meta)}
+    again = json.loads(run("--project", str(project), "build", "--json").stdout)
+    assert again["triples_written"] == 0 and again["remapped"] is None
+    assert again["triples"] == first["triples"] and again["entities_per_class"] == first["entities_per_class"]
+
+    store = ox.Store(str(store_dir))
+    for quad in list(store.quads_for_pattern(meta, has, None, meta)):
+        store.remove(quad)
+    store.add(ox.Quad(meta, has, ox.Literal(str(MAPPING_VERSION + 1), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger")), meta))
+    store.flush()
+    del store
+    newer = json.loads(run("--project", str(project), "build", "--json").stdout)
+    assert newer["remapped"] == {"from": MAPPING_VERSION + 1, "to": MAPPING_VERSION}
+    assert newer["files_unchanged"] == 0 and newer["triples"] == first["triples"]
+    assert newer["validation"]["violations"] == 0

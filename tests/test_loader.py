@@ -13,7 +13,7 @@ import yaml
 
 from culturekg.errors import RecordError
 from culturekg.loader import load
-from culturekg.mapping.ontology import superclass_types, superclasses
+from culturekg.mapping.ontology import chain_links, property_chains, superclass_types, superclasses
 from culturekg.project import load_project, shipped_ontology_file
 from culturekg.store import EmbeddedStore
 from culturekg.vocab import CKG, CKG_NS, PROV, RDF, RDFS, ROLE, SKOS, XSD
@@ -437,3 +437,87 @@ def test_records_loaded_without_superclass_types_get_them_at_the_next_load(root,
     assert EV + "felt-2019.yaml" in report.changed
     assert load(load_project(root), store).changed == []
 
+
+
+def _chain_ontology(extra: str = "") -> list[ox.Triple]:
+    text = (
+        "@prefix ckg: <https://w3id.org/culturekg/ontology#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "ckg:participatingSector owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) .\n" + extra
+    )
+    return list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+
+
+def test_property_chain_links_are_worked_out_within_a_graph():
+    chains = property_chains(_chain_ontology())
+    event, other = iri("event", "x"), iri("event", "y")
+    p1, p2, p3 = (iri("participation", f"x-{n}") for n in (1, 2, 3))
+    group, person = iri("group", "x--g"), iri("person", "p")
+    media, ministry = iri("sector", "media"), iri("sector", "ministry-of-culture")
+    triples = [
+        ox.Triple(p1, CKG.event, event), ox.Triple(p1, CKG.agent, group), ox.Triple(group, CKG.sector, media),
+        # A person has no sector: no link. A group's sector stated twice gives one link.
+        ox.Triple(p2, CKG.event, event), ox.Triple(p2, CKG.agent, person),
+        ox.Triple(p3, CKG.event, other), ox.Triple(p3, CKG.agent, group),
+        # Already stated: not repeated.
+        ox.Triple(other, CKG.participatingSector, media),
+        ox.Triple(iri("group", "lone"), CKG.sector, ministry),
+    ]
+    assert chain_links(triples, chains) == [ox.Triple(event, CKG.participatingSector, media)]
+    assert chain_links(triples[:2], chains) == []
+    assert chain_links(triples, frozenset()) == []
+
+
+def test_a_chain_may_follow_another_chains_property():
+    chains = property_chains(_chain_ontology(
+        "ckg:seriesSector owl:propertyChainAxiom ( [ owl:inverseOf ckg:partOf ] ckg:participatingSector ) .\n"))
+    event, series, p, group, media = iri("event", "x"), iri("event", "s"), iri("participation", "x-1"), iri("group", "g"), iri("sector", "media")
+    triples = [ox.Triple(event, CKG.partOf, series), ox.Triple(p, CKG.event, event), ox.Triple(p, CKG.agent, group),
+               ox.Triple(group, CKG.sector, media)]
+    links = chain_links(triples, chains)
+    assert ox.Triple(event, CKG.participatingSector, media) in links
+    assert ox.Triple(series, ox.NamedNode(CKG_NS + "seriesSector"), media) in links
+    assert len(links) == 2
+
+
+@pytest.mark.parametrize("chain, complaint", [
+    ("( <https://schema.org/about> ckg:sector )", "step 1 is not a ckg: property"),
+    ("( ckg:sector )", "at least two steps"),
+    ("[ a ckg:NotAList ]", "not a well-formed list"),
+])
+def test_a_chain_the_loader_cannot_follow_is_refused_naming_the_ontology(chain, complaint):
+    text = ("@prefix ckg: <https://w3id.org/culturekg/ontology#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            f"ckg:bad owl:propertyChainAxiom {chain} .\n")
+    with pytest.raises(RecordError) as caught:
+        property_chains(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    problem = caught.value.problems[0]
+    assert problem.path == "ontology/culturekg.ttl"
+    assert complaint in problem.message and "ontology#bad" in problem.message
+
+
+def test_the_loader_writes_the_ontologys_chain_links_into_each_events_graph(loaded):
+    store, _ = loaded
+    event = iri("event", "almaty-2017-2005-training")
+    assert objects(store, event, CKG.participatingSector) == {iri("sector", "ministry-of-culture")}
+    links = [q for q in store.quads() if q.predicate == CKG.participatingSector]
+    assert {q.graph_name for q in links} == {graph(EV + "almaty-2017-2005-training.yaml")}
+
+
+def test_a_new_chain_in_the_ontology_rewrites_unchanged_records(root):
+    """An ontology without the chain, then with it: the second load writes the links, though no record changed."""
+    own = root / "ontology" / "culturekg.ttl"
+    own.parent.mkdir()
+    shipped = shipped_ontology_file().read_text(encoding="utf-8")
+    chain = "    owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) ;\n"
+    assert chain in shipped
+    own.write_text(shipped.replace(chain, ""), encoding="utf-8")
+    store = EmbeddedStore()
+    load(load_project(root), store)
+    event = iri("event", "almaty-2017-2005-training")
+    assert objects(store, event, CKG.participatingSector) == set()
+    own.write_text(shipped, encoding="utf-8")
+    report = load(load_project(root), store)
+    assert EV + "almaty-2017-2005-training.yaml" in report.changed
+    assert objects(store, event, CKG.participatingSector) == {iri("sector", "ministry-of-culture")}
+    fresh = EmbeddedStore()
+    load(load_project(root), fresh)
+    assert set(fresh.quads()) == set(store.quads())

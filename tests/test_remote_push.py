@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from culturekg.errors import ConfigError
@@ -15,6 +16,7 @@ from culturekg.push import plan, push
 from culturekg.store import EmbeddedStore
 from culturekg.store.base import GraphChange
 from culturekg.store.remote import EndpointError
+from culturekg.vocab import CKG
 
 MINIATURE = Path(__file__).resolve().parent / "fixtures" / "records" / "project"
 
@@ -50,6 +52,26 @@ def test_first_push_writes_everything_and_meta_last(built):
     report = push(local, target, project.base_iri)
     assert set(report.plan.write) == local.named_graphs()
     assert report.plan.write[-1] == Minter(project.base_iri).meta_graph
+    assert set(target.quads()) == set(local.quads())
+    assert plan(local, target, project.base_iri).empty
+
+
+def test_a_target_another_mapping_version_wrote_gets_every_graph_again(built):
+    """The files' checksums match, but the target's graphs were mapped by another version: all go again."""
+    project, local = built
+    target = EmbeddedStore()
+    push(local, target, project.base_iri)
+    meta = Minter(project.base_iri).meta_graph
+    graph = Minter(project.base_iri).graph("data/records/events/felt-2019.yaml")
+    older = [q for q in target.quads(meta) if q.subject == meta]
+    assert len(older) == 1 and older[0].predicate == CKG.mappingVersion
+    stale = next(iter(target.quads(graph)))
+    target.oxigraph.remove(stale)
+    target.oxigraph.remove(older[0])
+    target.oxigraph.add(ox.Quad(meta, CKG.mappingVersion, ox.Literal("0"), meta))
+    steps = plan(local, target, project.base_iri)
+    assert set(steps.write) == local.named_graphs() and steps.unchanged == []
+    push(local, target, project.base_iri)
     assert set(target.quads()) == set(local.quads())
     assert plan(local, target, project.base_iri).empty
 

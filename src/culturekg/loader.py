@@ -26,18 +26,18 @@ import pyoxigraph as ox
 from .errors import ConfigError, Problem, RecordError
 from .iris import Minter
 from .ledger import Ledger, StoredGraphs, Totals
-from .mapping import Mapper, build_index, reference_declarations
+from .mapping import MAPPING_VERSION, Mapper, build_index, reference_declarations
 from .mapping.context import Entry
 from .mapping.ontology import (
-    ONTOLOGY_PATH, Superclasses, ontology_superclasses, ontology_triples, superclass_types, superclasses,
+    ONTOLOGY_PATH, Entailments, entailments, ontology_entailments, ontology_triples,
 )
-from .mapping.provenance import GraphSource, StoredMeta, meta_triples
+from .mapping.provenance import GraphSource, StoredMeta, meta_triples, version_triple
 from .project import Project
 from .mapping.spill import Spill
 from .records.files import Discovered, Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
-from .vocab import RDF, RDFS
+from .vocab import CKG, RDF, RDFS
 
 # About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
 # on disk): memory stays flat however many records a load writes.
@@ -64,12 +64,18 @@ class LoadReport:
     triples: int | None = None
     named_graphs: int | None = None
     source_files: tuple[str, ...] | None = None
+    # (the store's mapping version, this culturekg's) when they differed, so every graph was written again.
+    remapped: tuple[int | None, int] | None = None
 
     def summary(self) -> str:
         lines = [
             f"{len(self.files_read)} files read: {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed; {self.triples_written} triples written",
         ]
+        if self.remapped is not None:
+            was, now = self.remapped
+            lines.append(f"  every graph written again: the store was written by mapping version "
+                         f"{'(none recorded)' if was is None else was}, this culturekg maps records with version {now}")
         lines += [f"  {cls}: {count}" for cls, count in sorted(self.entities.items())]
         return "\n".join(lines)
 
@@ -118,6 +124,8 @@ class _Stored:
         graphs = StoredGraphs()
         strays = []
         for graph in meta.triples:
+            if graph == minter.meta_graph:
+                continue  # what the meta graph says of itself (the mapping version), not a graph's entry
             # A table's graph names its sidecar too, in no set order: the graph is named after one.
             files = sorted(meta.files(graph))
             rel = next((f for f in files if minter.graph(f) == graph), None)
@@ -159,25 +167,31 @@ class _Load:
         # Graphs this load (re)writes, with where they come from; and by the path they are named after.
         self.sources: dict[ox.NamedNode, GraphSource] = {}
         self.written: dict[str, GraphSource] = {}
-        # The ckg: class hierarchy of the project's ontology, read when the load starts.
-        self.classes: Superclasses = {}
-        # Every graph is written again, changed or not (load's `rewrite`).
+        # What the project's ontology makes each record's graph say beyond its own triples (superclass
+        # types, property chain links), read when the load starts.
+        self.entailed = Entailments({})
+        # Every graph is written again, changed or not (load's `rewrite`, or a store another mapping
+        # version wrote).
         self.rewrite = rewrite
+        # Whether the meta graph's mapping version must be written (it differs from MAPPING_VERSION).
+        self.new_version = False
 
     def unchanged(self, rel: str, sha256: str) -> bool:
         return self.stored.sha256(rel) == sha256
 
     def run(self, full: bool, find: Callable[[Path], Discovered] = discover) -> LoadReport:
         files, events, problems = find(self.project.root)
+        self._check_mapping_version()
         current = {f.rel for f in files}
         current.update(events.rels)
         current.add(ONTOLOGY_PATH)
         gone = sorted(rel for rel in self.stored.graphs.shas if rel not in current)
         ontology = SourceFile(self.project.ontology_file, ONTOLOGY_PATH, "ontology")
-        self.classes = ontology_superclasses(ontology.path)
-        # Every graph carries the superclass types of its instances: a changed class hierarchy
-        # changes what every graph must say, whether or not its file changed.
-        retype = self.rewrite or self._hierarchy_changed(ontology)
+        self.entailed = ontology_entailments(ontology.path)
+        # Every graph carries the superclass types of its instances and the links of the property
+        # chains: a changed class hierarchy or chain changes what every graph must say, whether or not
+        # its file changed.
+        retype = self.rewrite or self._entailments_changed(ontology)
         rels = [f.rel for f in files]
         for f, sha256 in zip(files, self._checksums(rels, [f.signature for f in files], lambda i: files[i].sha256)):
             f.known_sha256 = sha256
@@ -221,7 +235,7 @@ class _Load:
                 emitter = mapper.map(item)
                 if item.file.rel in fresh:
                     graph = self.minter.graph(item.file.rel)
-                    spill.add(graph, emitter.triples + superclass_types(emitter.triples, self.classes))
+                    spill.add(graph, emitter.triples + self.entailed.of(emitter.triples))
                     self._source(item.file.rel, GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls)))
                 self.progress("map", number, len(to_read))
             problems += mapper.problems
@@ -270,14 +284,28 @@ class _Load:
         return (reference_declarations(reference), dict(mapper.registry.owners),
                 {key: tuple(entry) for key, entry in mapper.shared.items()})
 
-    def _hierarchy_changed(self, ontology: SourceFile) -> bool:
+    def _check_mapping_version(self) -> None:
+        """A store that another version of the mapping wrote (or one written before versions were
+        recorded) has every graph written again: the same files may now give other triples."""
+        meta = self.minter.meta_graph
+        rows = self.store.select(_MAPPING_VERSION, {"meta": meta, "has": CKG.mappingVersion}).rows
+        versions = {int(row[0].value) for row in rows if row[0] is not None and row[0].value.isdigit()}
+        stored = versions.pop() if len(versions) == 1 else None
+        if stored == MAPPING_VERSION:
+            return
+        self.new_version = True
+        if self.stored.meta_present or self.stored.graphs.shas:
+            self.rewrite = True
+            self.report.remapped = (stored, MAPPING_VERSION)
+
+    def _entailments_changed(self, ontology: SourceFile) -> bool:
         if self.unchanged(ONTOLOGY_PATH, ontology.sha256):
             # A ledger is only written by a loader that adds superclass types.
             return not self.stored.from_ledger and self._written_without_superclass_types(self.minter.graph(ONTOLOGY_PATH))
         graph = self.minter.graph(ONTOLOGY_PATH)
         if not self.store.ask(_ANY_IN, {"g": graph}):
             return True
-        return superclasses(q.triple for q in self.store.quads(graph)) != self.classes
+        return entailments(q.triple for q in self.store.quads(graph)) != self.entailed
 
     def _written_without_superclass_types(self, ontology: ox.NamedNode) -> bool:
         """Whether the store's records were loaded by a version of the loader that did not add
@@ -286,7 +314,7 @@ class _Load:
         if not rows:
             return False
         subject, cls, graph = rows[0]
-        return any(not self.store.ask(_TYPED_IN, {"s": subject, "c": sup, "g": graph}) for sup in self.classes.get(cls, ()))
+        return any(not self.store.ask(_TYPED_IN, {"s": subject, "c": sup, "g": graph}) for sup in self.entailed.classes.get(cls, ()))
 
     def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
         """The reference files, then each event record as it is read: one record in memory at a time."""
@@ -351,12 +379,16 @@ class _Load:
         """The meta entries of rewritten and dropped graphs; the whole meta graph when the store
         cannot rewrite part of a graph or has none yet. Returns the triples written."""
         fresh = meta_triples(self.sources[g] for g in sorted(self.sources, key=lambda g: g.value))
+        described = set(self.sources) | dropped
+        if self.new_version:
+            fresh.append(version_triple(self.minter.meta_graph, MAPPING_VERSION))
+            described.add(self.minter.meta_graph)
         if self.stored.meta_present and isinstance(self.store, DescribingGraphStore):
-            removed, added = self.store.redescribe(self.minter.meta_graph, set(self.sources) | dropped, fresh)
+            removed, added = self.store.redescribe(self.minter.meta_graph, described, fresh)
             self.meta_delta = added - removed
             return len(fresh)
         meta = StoredMeta.read(self.store, self.minter.meta_graph)
-        kept = [t for g, triples in meta.triples.items() if g not in self.sources and g not in dropped for t in triples]
+        kept = [t for g, triples in meta.triples.items() if g not in described for t in triples]
         self.store.apply(GraphChange(replace={self.minter.meta_graph: kept + fresh}))
         self.meta_delta = None
         return len(kept) + len(fresh)
@@ -449,6 +481,7 @@ SELECT ?s ?c ?g WHERE {
 } LIMIT 1
 """
 _TYPED_IN = "ASK { GRAPH ?g { ?s a ?c } }"
+_MAPPING_VERSION = "SELECT ?v WHERE { GRAPH ?meta { ?meta ?has ?v } }"
 _ANY_IN = "ASK { GRAPH ?g { ?s ?p ?o } }"
 
 

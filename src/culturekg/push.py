@@ -2,7 +2,7 @@
 
 What changed is read from the load metadata both stores carry (graph -> SHA-256 of its source
 file, in the meta graph): a graph is written when its checksum differs, when the target lacks it,
-or when it has no checksum; graphs the target has under the project's prefix but the build does
+when it has no checksum, or when the target's graphs were written by another mapping version; graphs the target has under the project's prefix but the build does
 not are dropped. The meta graph goes last, so a push cut short leaves the target's checksums as
 they were after the last complete push, and the next push rewrites everything changed since then,
 including what was not finished.
@@ -58,9 +58,11 @@ def plan(source: GraphStore, target: GraphStore, base_iri: str, *, everything: b
     local_meta = StoredMeta.read(source, meta)
     remote_meta = StoredMeta({}) if everything or meta not in remote else StoredMeta.read(target, meta)
     result = PushPlan(drop=sorted(remote - local, key=lambda g: g.value))
+    # The same file mapped by another version of the mapping may have given other triples.
+    remapped = local_meta.mapping_version(meta) != remote_meta.mapping_version(meta)
     for graph in sorted(local - {meta}, key=lambda g: g.value):
         checksum = local_meta.sha256(graph)
-        same = graph in remote and checksum is not None and checksum == remote_meta.sha256(graph)
+        same = not remapped and graph in remote and checksum is not None and checksum == remote_meta.sha256(graph)
         (result.unchanged if same else result.write).append(graph)
     if meta in local and (result.write or result.drop or meta not in remote or everything):
         result.write.append(meta)

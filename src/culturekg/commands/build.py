@@ -137,6 +137,8 @@ def run_build(state, options: BuildOptions, console: Console, out: Console, find
         "files_unchanged": len(report.unchanged),
         "files_removed": len(report.removed),
         "triples_written": report.triples_written,
+        # Set when the store was written by another mapping version, so every graph was written again.
+        "remapped": None if report.remapped is None else dict(zip(("from", "to"), report.remapped, strict=True)),
         **stats.as_dict(),
         "validation": violations,
     }
@@ -144,6 +146,10 @@ def run_build(state, options: BuildOptions, console: Console, out: Console, find
         print(json.dumps(summary, indent=2, sort_keys=True), file=out.file)
     else:
         out.print(f"Store: {summary['store']}")
+        if report.remapped is not None:
+            was, now = report.remapped
+            out.print(f"Every graph written again: the store was written by mapping version "
+                      f"{'(none recorded)' if was is None else was}; this culturekg maps records with version {now}")
         out.print(
             f"Records: {stats.records} record files, {stats.reference_files} reference tables "
             f"({len(report.changed)} files changed, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"

@@ -1,14 +1,17 @@
-"""The ontology as a graph of its own, so queries can follow the class and property hierarchy."""
+"""The ontology as a graph of its own, so queries can follow the class and property hierarchy, and
+what the loader materializes in each record's graph from it (superclass types, property chain links)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import Problem, RecordError
-from ..vocab import CKG_NS, RDF, RDFS
+from ..vocab import CKG_NS, OWL, RDF, RDFS
 
 ONTOLOGY_PATH = "ontology/culturekg.ttl"
 
@@ -84,6 +87,140 @@ def superclass_types(triples: Iterable[ox.Triple | ox.Quad], classes: Superclass
         implied = set().union(*(classes.get(c, ()) for c in types)) - types
         extra += [ox.Triple(subject, RDF.type, c) for c in sorted(implied, key=lambda c: c.value)]
     return extra
+
+
+# The links of a ckg: property defined by `owl:propertyChainAxiom`, written into each record's graph for
+# the same reasons as superclass types: a query then follows one triple pattern where it would join
+# several large scans (region-missing-sectors goes from participations to groups to sectors for every
+# event). They are worked out from one graph's triples at a time, so a chain whose links lie in
+# different graphs is not materialized: the ontology only defines chains that stay inside one record.
+
+
+@dataclass(frozen=True, order=True)
+class ChainStep:
+    """One link of a chain: `prop` followed forwards, or backwards when `inverse` (`[owl:inverseOf prop]`)."""
+
+    prop: str
+    inverse: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class PropertyChain:
+    derived: str
+    steps: tuple[ChainStep, ...]
+
+
+@dataclass(frozen=True)
+class Entailments:
+    """What a record's graph says beyond its own triples: the types of each ckg: superclass, and the
+    links of each ckg: property chain. Equal when they would make the same graphs."""
+
+    classes: Superclasses
+    chains: frozenset[PropertyChain] = frozenset()
+
+    def of(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        """The triples `triples` (one graph's) imply and do not state, each once, in a stable order."""
+        return superclass_types(triples, self.classes) + chain_links(triples, self.chains)
+
+
+def ontology_entailments(path: Path) -> Entailments:
+    return entailments(_parse(path))
+
+
+def entailments(triples: Iterable[ox.Triple]) -> Entailments:
+    triples = list(triples)
+    return Entailments(superclasses(triples), property_chains(triples))
+
+
+def property_chains(triples: Iterable[ox.Triple]) -> frozenset[PropertyChain]:
+    """The chains of ckg: properties, each step a ckg: property or `[ owl:inverseOf ckg:p ]`. A chain
+    of ckg: property with any other step is refused: its links could not be worked out, and a query
+    relying on them would silently miss rows."""
+    by_subject: dict[ox.NamedNode | ox.BlankNode, dict[ox.NamedNode, list]] = {}
+    heads = []
+    for t in triples:
+        by_subject.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+        if t.predicate == OWL.propertyChainAxiom and _is_ckg(t.subject):
+            heads.append((t.subject, t.object))
+
+    def one(node, predicate):
+        values = by_subject.get(node, {}).get(predicate, [])
+        return values[0] if len(values) == 1 else None
+
+    chains = set()
+    for derived, head in heads:
+        steps = []
+        node = head
+        while node != RDF.nil:
+            first = one(node, RDF.first)
+            if first is None or len(steps) > 100:
+                raise _chain_problem(derived, "its owl:propertyChainAxiom is not a well-formed list")
+            inverse = one(first, OWL.inverseOf) if isinstance(first, ox.BlankNode) else None
+            prop = inverse if inverse is not None else first
+            if not _is_ckg(prop):
+                raise _chain_problem(derived, f"step {len(steps) + 1} is not a ckg: property or [ owl:inverseOf ckg:property ]")
+            steps.append(ChainStep(prop.value, inverse is not None))
+            node = one(node, RDF.rest)
+            if node is None:
+                raise _chain_problem(derived, "its owl:propertyChainAxiom is not a well-formed list")
+        if len(steps) < 2:
+            raise _chain_problem(derived, "a property chain needs at least two steps")
+        chains.add(PropertyChain(derived.value, tuple(steps)))
+    return frozenset(chains)
+
+
+def _chain_problem(derived: ox.NamedNode, what: str) -> RecordError:
+    return RecordError([Problem(ONTOLOGY_PATH, f"property chain of {derived.value}: {what}")])
+
+
+def chain_links(triples: list[ox.Triple], chains: frozenset[PropertyChain]) -> list[ox.Triple]:
+    """The `x derived y` triples the chains give among `triples` (one graph's) and that it does not state.
+    Repeated until nothing is added, as a chain may follow another chain's property."""
+    if not chains:
+        return []
+    ordered, followed = _chain_plan(chains)
+    pairs: dict[str, set[tuple]] = {}
+    for t in triples:
+        # Only the properties the chains follow: a record has about a hundred triples, and 50,000 records.
+        name = followed.get(t.predicate)
+        if name is not None:
+            pairs.setdefault(name, set()).add((t.subject, t.object))
+    if not pairs:
+        return []
+    added: list[ox.Triple] = []
+    while True:
+        new = []
+        for chain in ordered:
+            reached = _step_pairs(pairs, chain.steps[0])
+            for step in chain.steps[1:]:
+                if not reached:
+                    break
+                onward: dict = {}
+                for start, end in _step_pairs(pairs, step):
+                    onward.setdefault(start, []).append(end)
+                reached = {(a, c) for a, b in reached for c in onward.get(b, ())}
+            known = pairs.setdefault(chain.derived, set())
+            for start, end in reached:
+                # Followed backwards, a step can end at a literal, which cannot be a subject.
+                if (start, end) not in known and not isinstance(start, ox.Literal):
+                    known.add((start, end))
+                    new.append(ox.Triple(start, ox.NamedNode(chain.derived), end))
+        if not new:
+            break
+        added += new
+    return sorted(added, key=lambda t: (t.predicate.value, str(t.subject), str(t.object)))
+
+
+@functools.lru_cache(maxsize=8)
+def _chain_plan(chains: frozenset[PropertyChain]) -> tuple[list[PropertyChain], dict[ox.NamedNode, str]]:
+    """The chains in a stable order, and each property they follow or derive by its IRI."""
+    names = {step.prop for chain in chains for step in chain.steps} | {chain.derived for chain in chains}
+    return sorted(chains), {ox.NamedNode(name): name for name in names}
+
+
+def _step_pairs(pairs: dict[str, set[tuple]], step: ChainStep) -> set[tuple]:
+    found = pairs.get(step.prop, set())
+    return {(end, start) for start, end in found} if step.inverse else found
 
 
 def _is_ckg(term) -> bool:

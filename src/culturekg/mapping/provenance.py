@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..store.base import GraphStore
-from ..vocab import CKG, PROV, RDF
+from ..vocab import CKG, PROV, RDF, XSD
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ def meta_triples(sources: Iterable[GraphSource]) -> list[ox.Triple]:
     return triples
 
 
+def version_triple(meta_graph: ox.NamedNode, version: int) -> ox.Triple:
+    """What the meta graph says of itself: the mapping version that wrote the store's graphs."""
+    return ox.Triple(meta_graph, CKG.mappingVersion, ox.Literal(str(version), datatype=XSD.positiveInteger))
+
+
 @dataclass
 class StoredMeta:
     """What the last load wrote to the meta graph, by graph."""
@@ -59,6 +64,13 @@ class StoredMeta:
         for triple in self.triples.get(graph, ()):
             if triple.predicate == CKG.sha256:
                 return triple.object.value
+        return None
+
+    def mapping_version(self, meta_graph: ox.NamedNode) -> int | None:
+        """The mapping version that wrote the store (see version_triple); None when it does not say."""
+        for triple in self.triples.get(meta_graph, ()):
+            if triple.predicate == CKG.mappingVersion and triple.object.value.isdigit():
+                return int(triple.object.value)
         return None
 
     def files(self, graph: ox.NamedNode) -> list[str]:
