@@ -129,3 +129,60 @@ def test_a_bulk_load_cut_short_is_completed_by_the_next_build(root, tmp_path, mo
     report = load(load_project(root), store)
     assert report.changed == [CHANGED]
     assert set(store.quads()) == set(fresh.quads())
+
+
+def spy_on_clear(store: EmbeddedStore, monkeypatch) -> list[bool]:
+    calls: list[bool] = []
+    original = store.clear_if_within
+    monkeypatch.setattr(store, "clear_if_within", lambda graphs: calls.append(original(graphs)) or calls[-1])
+    return calls
+
+
+def test_a_bulk_rewrite_of_every_graph_empties_the_store_at_once_with_the_same_quads(root, tmp_path, monkeypatch):
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    store = EmbeddedStore(tmp_path / "store")
+    load(load_project(root), store)
+    before = set(store.quads())
+    cleared = spy_on_clear(store, monkeypatch)
+    report = load(load_project(root), store, rewrite=True)
+    assert cleared == [True]
+    assert len(report.changed) == 15 and report.unchanged == []
+    assert set(store.quads()) == before
+    # The meta graph, written whole after the store was emptied, still says which mapping wrote it:
+    # the next load writes nothing.
+    again = load(load_project(root), store)
+    assert again.changed == [] and again.triples_written == 0
+
+
+def test_a_graph_the_load_does_not_write_keeps_the_store_from_being_emptied(root, tmp_path, monkeypatch):
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    store = EmbeddedStore(tmp_path / "store")
+    load(load_project(root), store)
+    stranger = ox.Quad(ox.NamedNode("https://example.org/s"), RDFS.label, ox.Literal("kept"), ox.DefaultGraph())
+    store.oxigraph.add(stranger)
+    cleared = spy_on_clear(store, monkeypatch)
+    load(load_project(root), store, rewrite=True)
+    assert cleared == [False]
+    assert stranger in set(store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_a_whole_rewrite_cut_short_is_completed_by_the_next_build(root, tmp_path, monkeypatch):
+    """Emptied at once, then the process dies in the bulk load: the meta graph is gone with the rest, so
+    the next build writes everything."""
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    store = EmbeddedStore(tmp_path / "store")
+    load(load_project(root), store)
+    before = set(store.quads())
+    original = store.bulk_replace
+
+    def dies(graphs, source):
+        raise Cut
+
+    monkeypatch.setattr(store, "bulk_replace", dies)
+    with pytest.raises(Cut):
+        load(load_project(root), store, rewrite=True)
+    assert set(store.quads()) != before
+    monkeypatch.setattr(store, "bulk_replace", original)
+    report = load(load_project(root), store)
+    assert report.unchanged == []
+    assert set(store.quads()) == before

@@ -355,6 +355,12 @@ class _Load:
         total = spill.triples + first.triple_count()
         bulk = spill.triples >= BULK_TRIPLES and isinstance(self.store, BulkGraphStore)
         self.counting = _Counting.start(self, spill, dropped)
+        if bulk and graph in first.replace and self.store.clear_if_within(spill.graphs | first.drop | {graph, self.minter.meta_graph}):
+            # Every graph is written again (a rewrite, a new mapping version or class hierarchy): the
+            # store was emptied at once, so the meta graph is written whole, the version with it.
+            first.drop = set()
+            self.stored.meta_present = False
+            self.new_version = True
         batches = () if bulk else (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES))
         written = 0
         self.progress("write", 0, total)

@@ -87,7 +87,7 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
     rewrite: bool = typer.Option(
         False, "--rewrite",
-        help="Write every graph again, even those of unchanged files: after upgrading culturekg to a version whose records map to other triples.",
+        help="Write every graph again, even those of unchanged files (a build does so by itself when another version of the mapping wrote the store).",
     ),
     no_daemon: bool = typer.Option(
         False, "--no-daemon", help="Build in this process even when a build daemon runs for the store (see `culturekg daemon`)."

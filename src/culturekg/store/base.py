@@ -72,6 +72,10 @@ class BulkGraphStore(GraphStore, Protocol):
         """Replace `graphs` with the quads read from `nquads` (N-Quads, every quad in one of `graphs`).
         Not one transaction: a write cut short may leave some of the graphs incomplete."""
 
+    def clear_if_within(self, graphs: set[ox.NamedNode]) -> bool:
+        """Remove everything at once if the store holds nothing outside `graphs` (no other named
+        graph, nothing in the default graph); whether it did."""
+
 
 @runtime_checkable
 class DescribingGraphStore(GraphStore, Protocol):

@@ -75,6 +75,16 @@ class EmbeddedStore:
         if self.path is not None:
             self._store.flush()
 
+    def clear_if_within(self, graphs: set[ox.NamedNode]) -> bool:
+        if next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            return False
+        if not self.named_graphs() <= graphs:
+            return False
+        # At once: removing 50,000 graphs one by one took 80 s, and left the bulk load that followed
+        # compacting their deletions (a whole rewrite at 50,000 events: 5 min and 3.6 GB).
+        self._store.clear()
+        return True
+
     def redescribe(self, graph: ox.NamedNode, subjects: set[ox.NamedNode], triples: list[ox.Triple]) -> tuple[int, int]:
         old = [q for s in sorted(subjects, key=lambda n: n.value) for q in self._store.quads_for_pattern(s, None, None, graph)]
         for quad in old:
