@@ -73,11 +73,17 @@ class LoadReport:
             f"{len(self.removed)} removed; {self.triples_written} triples written",
         ]
         if self.remapped is not None:
-            was, now = self.remapped
-            lines.append(f"  every graph written again: the store was written by mapping version "
-                         f"{'(none recorded)' if was is None else was}, this culturekg maps records with version {now}")
+            lines.append(f"  {self.remapped_note()}")
         lines += [f"  {cls}: {count}" for cls, count in sorted(self.entities.items())]
         return "\n".join(lines)
+
+    def remapped_note(self) -> str | None:
+        """Why every graph was written again, when another mapping version had written the store."""
+        if self.remapped is None:
+            return None
+        was, now = self.remapped
+        return (f"Every graph written again: the store was written by mapping version "
+                f"{'(none recorded)' if was is None else was}; this culturekg maps records with version {now}")
 
 
 def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,

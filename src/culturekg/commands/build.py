@@ -147,9 +147,7 @@ def run_build(state, options: BuildOptions, console: Console, out: Console, find
     else:
         out.print(f"Store: {summary['store']}")
         if report.remapped is not None:
-            was, now = report.remapped
-            out.print(f"Every graph written again: the store was written by mapping version "
-                      f"{'(none recorded)' if was is None else was}; this culturekg maps records with version {now}")
+            out.print(report.remapped_note())
         out.print(
             f"Records: {stats.records} record files, {stats.reference_files} reference tables "
             f"({len(report.changed)} files changed, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"

@@ -178,7 +178,7 @@ def chain_links(triples: list[ox.Triple], chains: frozenset[PropertyChain]) -> l
     Repeated until nothing is added, as a chain may follow another chain's property."""
     if not chains:
         return []
-    ordered, followed = _chain_plan(chains)
+    ordered, followed, recursive = _chain_plan(chains)
     pairs: dict[str, set[tuple]] = {}
     for t in triples:
         # Only the properties the chains follow: a record has about a hundred triples, and 50,000 records.
@@ -205,17 +205,19 @@ def chain_links(triples: list[ox.Triple], chains: frozenset[PropertyChain]) -> l
                 if (start, end) not in known and not isinstance(start, ox.Literal):
                     known.add((start, end))
                     new.append(ox.Triple(start, ox.NamedNode(chain.derived), end))
-        if not new:
-            break
         added += new
+        if not new or not recursive:
+            break
     return sorted(added, key=lambda t: (t.predicate.value, str(t.subject), str(t.object)))
 
 
 @functools.lru_cache(maxsize=8)
-def _chain_plan(chains: frozenset[PropertyChain]) -> tuple[list[PropertyChain], dict[ox.NamedNode, str]]:
-    """The chains in a stable order, and each property they follow or derive by its IRI."""
-    names = {step.prop for chain in chains for step in chain.steps} | {chain.derived for chain in chains}
-    return sorted(chains), {ox.NamedNode(name): name for name in names}
+def _chain_plan(chains: frozenset[PropertyChain]) -> tuple[list[PropertyChain], dict[ox.NamedNode, str], bool]:
+    """The chains in a stable order; each property they follow or derive, by its IRI; and whether a
+    chain follows another's derived property (only then is a second pass worth making)."""
+    followed = {step.prop for chain in chains for step in chain.steps}
+    derived = {chain.derived for chain in chains}
+    return sorted(chains), {ox.NamedNode(name): name for name in followed | derived}, bool(followed & derived)
 
 
 def _step_pairs(pairs: dict[str, set[tuple]], step: ChainStep) -> set[tuple]:
