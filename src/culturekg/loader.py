@@ -31,13 +31,13 @@ from .mapping.context import Entry
 from .mapping.ontology import (
     ONTOLOGY_PATH, Entailments, entailments, ontology_entailments, ontology_triples,
 )
-from .mapping.provenance import GraphSource, StoredMeta, meta_triples, version_triple
+from .mapping.provenance import GraphSource, StoredMeta, meta_triples, read_mapping_version, version_triple
 from .project import Project
 from .mapping.spill import Spill
 from .records.files import Discovered, Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
-from .vocab import CKG, RDF, RDFS
+from .vocab import RDF, RDFS
 
 # About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
 # on disk): memory stays flat however many records a load writes.
@@ -293,10 +293,7 @@ class _Load:
     def _check_mapping_version(self) -> None:
         """A store that another version of the mapping wrote (or one written before versions were
         recorded) has every graph written again: the same files may now give other triples."""
-        meta = self.minter.meta_graph
-        rows = self.store.select(_MAPPING_VERSION, {"meta": meta, "has": CKG.mappingVersion}).rows
-        versions = {int(row[0].value) for row in rows if row[0] is not None and row[0].value.isdigit()}
-        stored = versions.pop() if len(versions) == 1 else None
+        stored = read_mapping_version(self.store, self.minter.meta_graph)
         if stored == MAPPING_VERSION:
             return
         self.new_version = True
@@ -493,7 +490,6 @@ SELECT ?s ?c ?g WHERE {
 } LIMIT 1
 """
 _TYPED_IN = "ASK { GRAPH ?g { ?s a ?c } }"
-_MAPPING_VERSION = "SELECT ?v WHERE { GRAPH ?meta { ?meta ?has ?v } }"
 _ANY_IN = "ASK { GRAPH ?g { ?s ?p ?o } }"
 
 

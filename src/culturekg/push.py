@@ -2,10 +2,10 @@
 
 What changed is read from the load metadata both stores carry (graph -> SHA-256 of its source
 file, in the meta graph): a graph is written when its checksum differs, when the target lacks it,
-when it has no checksum, or when the target's graphs were written by another mapping version; graphs the target has under the project's prefix but the build does
-not are dropped. The meta graph goes last, so a push cut short leaves the target's checksums as
-they were after the last complete push, and the next push rewrites everything changed since then,
-including what was not finished.
+when it has no checksum, or when another mapping version wrote the target; graphs the target has
+under the project's prefix but the build does not are dropped. The meta graph goes last, so a push
+cut short leaves the target's checksums as they were after the last complete push, and the next
+push rewrites everything changed since then, including what was not finished.
 """
 
 from __future__ import annotations
