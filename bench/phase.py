@@ -28,6 +28,7 @@ PHASES = {
     "bulk-query-one": baseline_phases.bulk_query_one,
     "direct-query-one": baseline_phases.direct_query_one,
     "rdflib": baseline_phases.rdflib_all,
+    "pyshacl": baseline_phases.pyshacl_alone,
 }
 
 

@@ -26,7 +26,7 @@ import generate  # noqa: E402
 from measure.pairing import measures, readable  # noqa: E402
 
 # Order matters: the dump feeds the baselines, the culturekg queries phase writes the query workload.
-PHASES = ["build", "dump", "queries", "validate", "publish", "oxigraph", "rdflib"]
+PHASES = ["build", "dump", "queries", "validate", "publish", "oxigraph", "rdflib", "pyshacl"]
 
 
 def project_for(out: Path, events: int, seed: int, reference: Path, log) -> tuple[Path, float | None]:
