@@ -111,6 +111,39 @@ def is_update(query: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)
+def mentioned_iris(query: str) -> frozenset[str]:
+    """Every IRI the text names outside comments and strings, prefixed names expanded by its PREFIX
+    declarations (a prefix it does not declare names nothing). Relative IRIs are left out."""
+    declared: dict[str, str] = {}
+    names: list[str] = []
+    found: set[str] = set()
+    pending: str | None = None  # the prefix a PREFIX declaration is naming
+    after_prefix = False
+    for token in tokens(query):
+        if token.kind == "word" and token.text.upper() == "PREFIX":
+            after_prefix = True
+            continue
+        if after_prefix and token.kind == "word" and token.text.endswith(":"):
+            pending, after_prefix = token.text[:-1], False
+            continue
+        after_prefix = False
+        if token.kind == "iri":
+            if pending is not None:
+                declared[pending] = token.text[1:-1]
+                pending = None
+            elif ":" in token.text:
+                found.add(token.text[1:-1])
+        elif token.kind == "word" and ":" in token.text:
+            # The lexer keeps a final '.', which a local name cannot end with: it ends the triple.
+            names.append(token.text.rstrip("."))
+    for name in names:
+        prefix, _, local = name.partition(":")
+        if prefix in declared:
+            found.add(declared[prefix] + local)
+    return frozenset(found)
+
+
 def main_pattern_brace(query: str) -> int:
     """Offset of the '{' that opens the main WHERE pattern."""
     form_seen = None

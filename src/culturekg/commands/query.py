@@ -7,7 +7,8 @@ from typing import List, Optional
 import typer
 
 from ..iris import Minter
-from ..queries.catalogue import find, get
+from ..queries.catalogue import StoredQuery, find, get
+from ..queries.derived import missing_derivations
 from ..queries.formats import FORMATS, render
 from ..queries.runner import parse_assignments, run
 from ..state import AppState
@@ -21,6 +22,14 @@ def _open_store(state: AppState, endpoint: str | None = None) -> GraphStore:
     if endpoint:
         return endpoint_store(state, endpoint)
     return state.open_store(read_only=True)
+
+
+def _warn_missing_derivations(state: AppState, store: GraphStore, query: StoredQuery) -> None:
+    """On stderr, so that an answer piped elsewhere stays what the query returned."""
+    written_against = state.project.ontology_written_against(query.path)
+    for warning in missing_derivations(store, query, written_against, state.project.ontology_file,
+                                       Minter(state.project.base_iri)):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +73,7 @@ def register(app: typer.Typer) -> None:
         store = _open_store(state, endpoint)
         try:
             result = run(store, query, values, minter=Minter(state.project.base_iri))
+            _warn_missing_derivations(state, store, query)
         finally:
             store.close()
         typer.echo(render(result, fmt, state.project.base_iri), nl=False)
@@ -81,6 +91,7 @@ def register(app: typer.Typer) -> None:
         try:
             for query in checks:
                 result = run(store, query, {}, minter=Minter(state.project.base_iri))
+                _warn_missing_derivations(state, store, query)
                 if len(result):
                     failed += 1
                     typer.echo(f"FAIL {query.name}: {len(result)} row(s): {query.title}")

@@ -1,0 +1,86 @@
+"""Whether a store holds what a query relies on the loader having derived from the ontology.
+
+The loader writes superclass types and property chain links into each record's graph
+(mapping.ontology.Entailments), and stored queries use them as plain triple patterns: `?e a ckg:Event`
+finds workshops, `?event ckg:participatingSector ?s` follows a chain. A store built with an ontology
+that lacks such an axiom (a project's own copy, an older one) answers those queries with fewer rows and
+nothing else to show it. So before a query runs, the ontology the store was built with (its ontology
+graph) is compared, for the terms the query names, with the ontology the query was written against:
+the shipped one for the shipped catalogue, the project's own for its own queries.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..iris import Minter
+from ..mapping.ontology import ONTOLOGY_PATH, Entailments, PropertyChain, entailments, ontology_entailments
+from ..sparql import mentioned_iris
+from ..store.base import GraphStore
+from ..vocab import CKG
+from .catalogue import StoredQuery
+from .formats import display, prefixes
+
+_STORED_SHA = "SELECT ?sha WHERE { GRAPH ?meta { ?graph ?has ?sha } }"
+
+
+def missing_derivations(store: GraphStore, query: StoredQuery, written_against: Path, built_from: Path,
+                        minter: Minter) -> list[str]:
+    """One sentence for each term `query` names that `written_against` (an ontology file) derives and the
+    store's own ontology does not; none when the store records no ontology (nothing to compare).
+    `built_from` is the ontology a build of this project uses, which the advice names."""
+    ontology_graph = minter.graph(ONTOLOGY_PATH)
+    stored = {row[0].value for row in store.select(_STORED_SHA, {"meta": minter.meta_graph, "graph": ontology_graph,
+                                                               "has": CKG.sha256}).rows if row[0] is not None}
+    if not stored or stored == {_file_sha256(written_against)}:
+        return []
+    have = entailments(q.triple for q in store.quads(ontology_graph))
+    wanted = _entailments_of(written_against, _file_sha256(written_against))
+    names = prefixes(minter.base)
+    found = []
+    for iri in sorted(mentioned_iris(query.text)):
+        term = ox.NamedNode(iri)
+        chains = _chains_of(wanted, iri) - _chains_of(have, iri)
+        if chains:
+            steps = " ".join(_step(s, names) for s in sorted(chains)[0].steps)
+            found.append(f"it follows {display(term, names)}, which {written_against} derives by the property chain "
+                         f"( {steps} ) and the ontology the store was built with does not")
+        lacking = _subclasses(wanted, term) - _subclasses(have, term)
+        if lacking:
+            shown = ", ".join(display(c, names) for c in sorted(lacking, key=lambda c: c.value)[:4])
+            more = f" and {len(lacking) - 4} more" if len(lacking) > 4 else ""
+            found.append(f"it asks for {display(term, names)}, which {written_against} makes a type of every {shown}{more} "
+                         f"and the ontology the store was built with does not")
+    if written_against.resolve() == built_from.resolve():
+        advice = "`culturekg build` writes what it derives (the store was built before this ontology)."
+    else:
+        advice = (f"This project builds with its own {built_from}: add the axiom there, or remove that file to build "
+                  f"with {written_against}; then `culturekg build`.")
+    return [f"query {query.name}: {what}, so its answer can miss rows. {advice}" for what in found]
+
+
+def _chains_of(entailed: Entailments, iri: str) -> frozenset[PropertyChain]:
+    return frozenset(c for c in entailed.chains if c.derived == iri)
+
+
+def _subclasses(entailed: Entailments, cls: ox.NamedNode) -> set[ox.NamedNode]:
+    return {sub for sub, supers in entailed.classes.items() if cls in supers}
+
+
+def _step(step, names: dict[str, str]) -> str:
+    shown = display(ox.NamedNode(step.prop), names)
+    return f"[ owl:inverseOf {shown} ]" if step.inverse else shown
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _entailments_of(path: Path, sha256: str) -> Entailments:
+    # Keyed by content: a long-running server sees an edited ontology file.
+    return ontology_entailments(path)
