@@ -140,3 +140,27 @@ def test_a_store_that_records_no_ontology_is_not_compared(tmp_path):
     load_fixture("culture.trig", EmbeddedStore(path)).close()
     result = run("--project", str(tmp_path), "--store", str(path), "query", "run", "events-per-convention-year-country")
     assert result.exit_code == 0 and result.stderr == "", result.output
+
+
+def test_the_servers_stored_query_page_shows_the_same_warning(root):
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from culturekg.serve.app import Server, Site
+
+    _own_ontology(root, shipped_ontology_file().read_text(encoding="utf-8").replace(CHAIN, ""))
+    store = _built(root)
+    server = Server(Site(load_project(root), store, timeout=10.0, workers=1), port=0).start()
+    try:
+        def page(name: str, **params: str) -> str:
+            query = urlencode({"stored": name, "run": "1", **{f"p.{k}": v for k, v in params.items()}})
+            request = urllib.request.Request(f"{server.url}/sparql?{query}", headers={"Accept": "text/html"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.read().decode("utf-8")
+
+        warned = page("region-missing-sectors", region=REGION)
+        assert "Warning: query region-missing-sectors: it follows ckg:participatingSector" in warned
+        assert 'id="results"' in warned
+        assert "Warning:" not in page("co-organizers", org="unesco-almaty")
+    finally:
+        server.stop()

@@ -30,9 +30,12 @@ from ..publish.pages import entity_jsonld, entity_page, entity_turtle
 from ..publish.paths import PAGE_ROOTS
 from ..publish.settings import load_release_info
 from ..publish.view import GraphView
+from ..queries.catalogue import StoredQuery
+from ..queries.derived import missing_derivations
 from ..queries.params import ENTITY_KINDS
 from ..queries.runner import QueryParamError, bindings_for
 from ..sparql import QueryRefused, bind
+from ..store.embedded import EmbeddedStore
 from .freshness import Freshness
 from .guard import UpdateRefused, check_graphs, check_query
 from .negotiate import UnknownFormat, choose, named
@@ -78,6 +81,16 @@ class Opened:
         self.store = ox.Store.read_only(str(site.store_path))
         self.view = GraphView(self.store, site.base_iri, term_labels(site.ontology))
         self.local_graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        self._derivations: dict[str, list[str]] = {}
+
+    def derivation_warnings(self, stored: StoredQuery) -> list[str]:
+        """What `culturekg query run` warns of for this query, worked out once per opening of the store."""
+        if stored.name not in self._derivations:
+            project = self.site.project
+            self._derivations[stored.name] = missing_derivations(
+                EmbeddedStore.around(self.store), stored, project.ontology_written_against(stored.path),
+                project.ontology_file, self.site.minter)
+        return self._derivations[stored.name]
 
     @cached_property
     def static_pages(self) -> dict[str, Reply]:
@@ -235,7 +248,8 @@ class Site:
         table = triples_table(answer.body, opened.view, self.linker) if form in ("CONSTRUCT", "DESCRIBE") \
             else select_table(answer.body, opened.view, self.linker)
         page = query_page(opened.view, self.queries, query_text="" if stored else query, stored=stored, values=values,
-                          answer="<h2>Answer</h2>" + downloads(query, form, self.linker) + table, linker=self.linker)
+                          answer="<h2>Answer</h2>" + downloads(query, form, self.linker) + table, linker=self.linker,
+                          warnings=opened.derivation_warnings(stored) if stored is not None else ())
         return _html(200, page, vary=True)
 
 

@@ -3,7 +3,7 @@ and the answer as a table whose IRIs link to their pages, with download links.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -48,6 +48,7 @@ def query_page(
     values: Mapping[str, str] | None = None,
     answer: str = "",
     error: str = "",
+    warnings: Sequence[str] = (),
     linker: Linker | None = None,
 ) -> str:
     linker = linker or Linker(view.base_iri)
@@ -71,6 +72,7 @@ def query_page(
     body = (
         "<h1>Query</h1>"
         + (f'<p class="error" id="error">{esc(error)}</p>' if error else "")
+        + "".join(f'<p class="error warning">Warning: {esc(w)}</p>' for w in warnings)
         + f'<h2>Stored queries</h2><form method="get" action="{esc(linker.site("sparql"))}" id="stored-form">'
         + f'<select name="stored" id="stored">{options}</select> <button type="submit" id="choose">Choose</button>{params}</form>'
         + f'<h2>SPARQL</h2><form method="post" action="{esc(linker.site("sparql"))}" id="query-form">'

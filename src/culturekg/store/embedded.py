@@ -35,6 +35,13 @@ class EmbeddedStore:
         except OSError as exc:
             raise ConfigError(f"{path}: cannot open the store: {exc}") from exc
 
+    @classmethod
+    def around(cls, store: ox.Store, path: Path | None = None) -> "EmbeddedStore":
+        """This interface over a store the caller has opened (and closes): the server's read-only snapshot."""
+        wrapped = cls.__new__(cls)
+        wrapped.path, wrapped.read_only, wrapped._store = path, True, store
+        return wrapped
+
     @property
     def oxigraph(self) -> ox.Store:
         """The underlying pyoxigraph store, for callers that need its full API (bench, publish)."""
