@@ -164,3 +164,18 @@ def test_the_servers_stored_query_page_shows_the_same_warning(root):
         assert "Warning:" not in page("co-organizers", org="unesco-almaty")
     finally:
         server.stop()
+
+
+def test_an_ontology_no_build_accepts_does_not_stop_the_query(root):
+    """The project's own copy of a query is checked against the project's ontology, edited into a chain
+    the loader refuses after the store was built: the query runs, unwarned."""
+    (root / "queries").mkdir()
+    shipped_query = shipped_ontology_file().parent.parent / "queries" / "region-missing-sectors.rq"
+    (root / "queries" / "region-missing-sectors.rq").write_text(shipped_query.read_text(encoding="utf-8"), encoding="utf-8")
+    _own_ontology(root, shipped_ontology_file().read_text(encoding="utf-8"))
+    _built(root)
+    _own_ontology(root, shipped_ontology_file().read_text(encoding="utf-8") +
+                  "\nckg:bad owl:propertyChainAxiom ( <http://example.org/elsewhere> ckg:agent ) .\n")
+    result = _query(root, "region-missing-sectors", "--param", f"region={REGION}", "--format", "csv")
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert result.stdout.splitlines()[1:] == ["https://w3id.org/culturekg/id/sector/ministry-of-culture,ministries of culture,1"]
