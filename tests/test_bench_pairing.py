@@ -49,3 +49,19 @@ def test_publish_formats_pair_with_rdflib_serializers_and_other_steps_stand_alon
     assert ttl["baseline"] == "rdflib-turtle" and ttl["ratio"] == 0.25
     dump = next(m for m in found if m["step"] == "dump")
     assert dump["baseline"] is None and dump["seconds"] == 2.0
+
+
+def test_serializers_past_their_limit_give_a_lower_bound_of_the_total_and_an_upper_bound_of_the_ratio() -> None:
+    from measure.baseline_phases import serializers_total
+
+    assert serializers_total([1.5, 2.5], 60.0) == (4.0, {})
+    total, facts = serializers_total([11.5, None, None, 9.0, None, 26.0], 60.0)
+    assert total is None and facts["limit_seconds"] == 226.5
+    assert facts["note"].startswith("at least 226.5 s: 3 serializer(s) ran past the 60 s limit")
+    found = measures([
+        _line("publish:all-dumps", "culturekg", 40.0),
+        _line("publish:all-dumps", "rdflib-serializers", None, **facts),
+    ], events=10, triples=100)
+    (measure,) = [m for m in found if m["baseline"] == "rdflib-serializers"]
+    assert measure["ratio"] is None and measure["ratio_at_most"] == round(40.0 / 226.5, 4)
+    assert "ratio < 0.177" in readable(measure)
