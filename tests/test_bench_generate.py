@@ -91,3 +91,28 @@ def test_a_synthetic_project_validates_without_violations(project: Path) -> None
     report = validate(store, loaded, engine="fast")
     assert [(r.focus, r.message) for r in report.results if r.severity.value.endswith("Violation")] == []
     assert count_violations(report)["violations"] == 0
+
+
+def test_a_made_up_withdrawal_comes_after_the_last_day_the_entry_into_force_allows() -> None:
+    """The loader counts a state a party from the last day a month- or year-precise date allows; a
+    withdrawal on or before that day is refused (it was, at 100,000 events)."""
+    import calendar
+    import datetime as dt
+    import random
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synth.reference import _membership_row
+
+    rng = random.Random(5)
+    withdrawals = 0
+    for n in range(40_000):
+        row = _membership_row(rng, "c2005", f"S{n}", dt.date(2005, 10, 20))
+        if not row["party_until"]:
+            continue
+        withdrawals += 1
+        force = row["entry_into_force"]
+        year = int(force[:4])
+        month = int(force[5:7]) if len(force) >= 7 else 12
+        day = int(force[8:10]) if len(force) == 10 else calendar.monthrange(year, month)[1]
+        assert dt.date.fromisoformat(row["party_until"]) > dt.date(year, month, day), row
+    assert withdrawals > 100

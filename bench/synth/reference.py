@@ -267,21 +267,32 @@ def _membership_row(rng: random.Random, convention: str, state: str, adopted: dt
     row.update(convention=convention, state=state, source_url=f"{SYN_URL}memberships/{convention}/{state}")
     precision = rng.random()
     # Real tables know dates to the day, the month or only the year, or only that a state was a party by then.
+    # `party` is the last day the stated entry into force allows: the loader counts a state a party from
+    # then on, so a withdrawal must come after it (a withdrawal in the month of a month-precise entry
+    # into force was refused at 100,000 events).
     if precision < 0.70:
         row.update(deposit_date=deposit.isoformat(), entry_into_force=in_force.isoformat())
+        party = in_force
     elif precision < 0.85:
         row.update(deposit_date=deposit.isoformat()[:7], entry_into_force=in_force.isoformat()[:7])
+        party = _month_end(in_force)
     elif precision < 0.93:
         row.update(deposit_date=str(deposit.year), entry_into_force=str(in_force.year))
+        party = dt.date(in_force.year, 12, 31)
     else:
         row["known_party_by"] = min(in_force + dt.timedelta(days=rng.randrange(1, 900)), dt.date(LAST_YEAR, 12, 31)).isoformat()
         return row
     row["instrument_kind"] = rng.choice(INSTRUMENT_KINDS)
     if rng.random() < 0.2:
         row["signature_date"] = (adopted + dt.timedelta(days=rng.randrange(1, 365))).isoformat()
-    if rng.random() < 0.01 and in_force.year < LAST_YEAR:
-        row["party_until"] = random_day(rng, in_force + dt.timedelta(days=1), dt.date(LAST_YEAR, 12, 31)).isoformat()
+    if rng.random() < 0.01 and party.year < LAST_YEAR:
+        row["party_until"] = random_day(rng, party + dt.timedelta(days=1), dt.date(LAST_YEAR, 12, 31)).isoformat()
     return row
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
 
 
 def _write_memberships(reference: Path, target: Path, world: World, seed: int, rng: random.Random) -> int:
