@@ -343,3 +343,19 @@ def test_parameterised_sparql_constraint_on_the_changed_nodes(project, shapes):
     store.apply(GraphChange(replace={g: content + [ox.Triple(event, end, day)]}))
     report, _ = check_equal_to_full(store, project, shapes, state, {g})
     assert not any(r.focus == event and r.path == end and "earlier" in r.message for r in report.results)
+
+
+def test_a_validation_that_keeps_no_state_does_not_make_one(store, project, shapes, monkeypatch):
+    """`culturekg validate` without --incremental: the same report as a full run, and no index or
+    fingerprints of every graph made only to be thrown away."""
+    import culturekg.validate.incremental as incremental
+
+    full, _ = validate_full(store, project, shapes=shapes)
+    assert full.results, "the corpus is meant to have violations"
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a state was made with nowhere to keep it")
+
+    monkeypatch.setattr(incremental, "full_state", refused)
+    report = incremental.validate_store(store, project, None, shapes=shapes)
+    assert key(report) == key(full)
