@@ -59,7 +59,8 @@ class Project:
     def ontology_written_against(self, query_file: Path) -> Path:
         """The ontology a stored query was written against: the shipped one for the shipped catalogue,
         the project's own (or the shipped one when it has none) for the project's queries."""
-        if query_file.resolve().parent == _shipped("queries").resolve() != (self.root / "queries").resolve():
+        shipped = _shipped("queries").resolve()
+        if query_file.resolve().parent == shipped and shipped != (self.root / "queries").resolve():
             return shipped_ontology_file()
         return self.ontology_file
 

@@ -36,10 +36,10 @@ class EmbeddedStore:
             raise ConfigError(f"{path}: cannot open the store: {exc}") from exc
 
     @classmethod
-    def around(cls, store: ox.Store, path: Path | None = None) -> "EmbeddedStore":
+    def around(cls, store: ox.Store) -> "EmbeddedStore":
         """This interface over a store the caller has opened (and closes): the server's read-only snapshot."""
         wrapped = cls.__new__(cls)
-        wrapped.path, wrapped.read_only, wrapped._store = path, True, store
+        wrapped.path, wrapped.read_only, wrapped._store = None, True, store
         return wrapped
 
     @property
