@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from ..iris import Minter
 from ..project import Project
 from ..store.base import GraphStore
-from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine
+from .api import ONTOLOGY_GRAPH, described, engine_for, load_shapes, run_engine, validate
 from .fast import FastRun
 from .results import ValidationReport, ValidationResult
 from .shapes import Shapes
@@ -128,12 +128,12 @@ def validate_and_keep(store: GraphStore, project: Project, state_file: Path | No
                       loaded: LoadedChanges | None = None) -> tuple[ValidationReport, bool]:
     """validate_store, told what the build's load changed (see changes_since); also says whether the
     new state was saved, which is when the build may stamp it (statefile.set_store_stamp)."""
-    engine = engine_for(store, project, engine)
-    previous = load_state(state_file) if (state_file is not None and incremental) else None
     if state_file is None:
         # Nothing to keep: the state (an index and fingerprints of every graph) would be made for nothing,
         # and it cost more than the validation itself at 100,000 events.
-        return full_report(store, project, engine=engine, shapes=shapes)[0], False
+        return validate(store, project, engine=engine, shapes=shapes), False
+    engine = engine_for(store, project, engine)
+    previous = load_state(state_file) if incremental else None
     if previous is not None:
         changed, now = changes_since(store, project, previous, loaded)
         report, state = validate_incremental(store, project, changed, previous, engine=engine, shapes=shapes, now=now)
@@ -151,17 +151,9 @@ def validate_and_keep(store: GraphStore, project: Project, state_file: Path | No
 def validate_full(store: GraphStore, project: Project, *, engine: str = "fast", shapes: Shapes | None = None,
                   reaches: dict | None = None) -> tuple[ValidationReport, ValidationState]:
     shapes = shapes or load_shapes(project)
-    report, run = full_report(store, project, engine=engine, shapes=shapes, reaches=reaches)
-    return report, full_state(store, project, shapes, engine, report, run)
-
-
-def full_report(store: GraphStore, project: Project, *, engine: str, shapes: Shapes | None = None,
-                reaches: dict | None = None) -> tuple[ValidationReport, FastRun | None]:
-    """A full run's report, its results described (file, label, key), and the engine's run."""
-    shapes = shapes or load_shapes(project)
     report, run = run_engine(store, shapes, engine=engine, only=None, reaches=reaches)
     report.results = described(store, project, shapes, report.results)
-    return report, run
+    return report, full_state(store, project, shapes, engine, report, run)
 
 
 def full_state(store: GraphStore, project: Project, shapes: Shapes, engine: str, report: ValidationReport,
