@@ -26,9 +26,7 @@ def _open_store(state: AppState, endpoint: str | None = None) -> GraphStore:
 
 def _warn_missing_derivations(state: AppState, store: GraphStore, query: StoredQuery) -> None:
     """On stderr, so that an answer piped elsewhere stays what the query returned."""
-    written_against = state.project.ontology_written_against(query.path)
-    for warning in missing_derivations(store, query, written_against, state.project.ontology_file,
-                                       Minter(state.project.base_iri)):
+    for warning in missing_derivations(store, query, state.project):
         typer.echo(f"warning: {warning}", err=True)
 
 

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from ..errors import RecordError
 from ..iris import Minter
 from ..mapping.ontology import ONTOLOGY_PATH, Entailments, PropertyChain, entailments, ontology_entailments
+from ..project import Project
 from ..sparql import mentioned_iris
 from ..store.base import GraphStore
 from ..vocab import CKG
@@ -29,11 +30,12 @@ from .formats import display, prefixes
 _STORED_SHA = "SELECT ?sha WHERE { GRAPH ?meta { ?graph ?has ?sha } }"
 
 
-def missing_derivations(store: GraphStore, query: StoredQuery, written_against: Path, built_from: Path,
-                        minter: Minter) -> list[str]:
-    """One sentence for each term `query` names that `written_against` (an ontology file) derives and the
-    store's own ontology does not; none when the store records no ontology (nothing to compare).
-    `built_from` is the ontology a build of this project uses, which the advice names."""
+def missing_derivations(store: GraphStore, query: StoredQuery, project: Project) -> list[str]:
+    """One sentence for each term `query` names that the ontology it was written against derives and the
+    store's own ontology does not; none when the store records no ontology (nothing to compare)."""
+    written_against = project.ontology_written_against(query.path)
+    built_from = project.ontology_file  # what a build of this project uses, which the advice names
+    minter = Minter(project.base_iri)
     ontology_graph = minter.graph(ONTOLOGY_PATH)
     stored = {row[0].value for row in store.select(_STORED_SHA, {"meta": minter.meta_graph, "graph": ontology_graph,
                                                                "has": CKG.sha256}).rows if row[0] is not None}

@@ -86,10 +86,7 @@ class Opened:
     def derivation_warnings(self, stored: StoredQuery) -> list[str]:
         """What `culturekg query run` warns of for this query, worked out once per opening of the store."""
         if stored.name not in self._derivations:
-            project = self.site.project
-            self._derivations[stored.name] = missing_derivations(
-                EmbeddedStore.around(self.store), stored, project.ontology_written_against(stored.path),
-                project.ontology_file, self.site.minter)
+            self._derivations[stored.name] = missing_derivations(EmbeddedStore.around(self.store), stored, self.site.project)
         return self._derivations[stored.name]
 
     @cached_property
