@@ -359,3 +359,49 @@ def test_a_validation_that_keeps_no_state_does_not_make_one(store, project, shap
     monkeypatch.setattr(incremental, "full_state", refused)
     report = incremental.validate_store(store, project, None, shapes=shapes)
     assert key(report) == key(full)
+
+
+@pytest.mark.parametrize("which", ["shipped", "miniature", "miniature-bulk"])
+def test_a_load_tells_the_nodes_of_each_graph_it_wrote_as_the_store_holds_them(which, tmp_path, monkeypatch):
+    """LoadReport.nodes stands in for reading each written graph back for the validation state, so it
+    must be exactly what _index reads from the store: the same graphs, subjects, objects and predicates."""
+    import shutil
+
+    import culturekg.loader as loader_module
+    from culturekg.loader import load
+    from culturekg.validate.incremental import _index
+
+    if which == "shipped":
+        root = ROOT
+    else:
+        root = tmp_path / "project"
+        shutil.copytree(ROOT / "tests" / "fixtures" / "records" / "project", root)
+    if which.endswith("-bulk"):
+        monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    project = load_project(root)
+    store = EmbeddedStore()
+    report = load(project, store)
+    read_back = _index(store, project, store.named_graphs())
+    assert len(read_back) > 5
+    assert report.nodes == read_back
+    if which == "shipped":
+        return
+    record = root / "data" / "records" / "events" / "felt-2019.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("country: KG", "country: KZ"), encoding="utf-8")
+    report = load(project, store)
+    changed = graph("data/records/events/felt-2019.yaml").value
+    assert set(report.nodes) == {changed}
+    assert "<https://w3id.org/culturekg/id/country/KZ>" in report.nodes[changed][1]
+    assert report.nodes[changed] == _index(store, project, store.named_graphs())[changed]
+
+
+def test_graph_nodes_says_when_a_blank_node_is_among_them():
+    from culturekg.validate.statefile import graph_nodes
+
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    nodes, blank = graph_nodes([ox.Triple(s, p, ox.Literal("x")), ox.Triple(s, p, s), ox.Triple(s, RDF_TYPE, s)])
+    assert nodes == (["<https://example.org/s>"], ["<https://example.org/s>"],
+                     ["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<https://example.org/p>"])
+    assert not blank
+    assert graph_nodes([ox.Triple(s, p, ox.BlankNode("b1"))])[1]
+    assert graph_nodes([ox.Triple(ox.BlankNode("b1"), p, ox.Literal("x"))])[1]

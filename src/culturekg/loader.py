@@ -37,6 +37,7 @@ from .mapping.spill import Spill
 from .records.files import Discovered, Parsed, SourceFile, discover, read_all, read_file
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
+from .validate.statefile import Nodes, graph_nodes
 from .vocab import RDF, RDFS
 
 # About 40 MB of triples per write, and at most five such batches held in memory (the rest wait
@@ -66,6 +67,9 @@ class LoadReport:
     source_files: tuple[str, ...] | None = None
     # (the store's mapping version, this culturekg's) when they differed, so every graph was written again.
     remapped: tuple[int | None, int] | None = None
+    # Graph IRI → the subjects, non-literal objects and predicates of each record graph written, for
+    # the validation state: made from the statements written, they need not be read back from the store.
+    nodes: dict[str, Nodes] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [
@@ -241,7 +245,11 @@ class _Load:
                 emitter = mapper.map(item)
                 if item.file.rel in fresh:
                     graph = self.minter.graph(item.file.rel)
-                    spill.add(graph, emitter.triples + self.entailed.of(emitter.triples))
+                    triples = emitter.triples + self.entailed.of(emitter.triples)
+                    spill.add(graph, triples)
+                    nodes, blank = graph_nodes(triples)
+                    if nodes[0] and not blank:
+                        self.report.nodes[graph.value] = nodes
                     self._source(item.file.rel, GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls)))
                 self.progress("map", number, len(to_read))
             problems += mapper.problems

@@ -100,7 +100,7 @@ def _build(project: Project, store_path: Path, *, full: bool, engine: str, valid
                     progress("validate", 0, 1)
                 # Incremental against the state the last validation left beside the store: only the
                 # nodes a changed record can affect are checked again; the result equals a full run.
-                loaded = LoadedChanges(tuple(report.changed), tuple(report.removed), stamp_before)
+                loaded = LoadedChanges(tuple(report.changed), tuple(report.removed), stamp_before, report.nodes)
                 built.validation, kept = validate_and_keep(
                     store, project, report_file, engine=engine, incremental=not full_validation, loaded=loaded
                 )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from sys import intern
 
 import pyoxigraph as ox
 
@@ -30,6 +32,22 @@ CREATE INDEX results_focus ON results (focus);
 """
 
 Nodes = tuple[list[str], list[str], list[str]]  # subjects, objects, predicates as N-Triples terms
+
+
+def graph_nodes(statements: Iterable[ox.Triple | ox.Quad]) -> tuple[Nodes, bool]:
+    """The subjects, non-literal objects and predicates of one graph's statements, and whether a blank
+    node is among them (a store may give it another label than the statements did)."""
+    subjects, objects, predicates = set(), set(), set()
+    for statement in statements:
+        subjects.add(statement.subject)
+        predicates.add(statement.predicate)
+        if not isinstance(statement.object, ox.Literal):
+            objects.add(statement.object)
+    # Terms are hashed as they are and written as text once each: most repeat within a graph. The text
+    # is interned because most objects and predicates recur across graphs: a build holds every graph's
+    # nodes at once, 460 MB at 50,000 events as separate strings, 160 MB interned.
+    blank = any(isinstance(term, ox.BlankNode) for term in chain(subjects, objects))
+    return tuple(sorted(intern(str(term)) for term in part) for part in (subjects, objects, predicates)), blank
 
 
 @dataclass
