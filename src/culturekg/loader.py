@@ -69,6 +69,7 @@ class LoadReport:
     remapped: tuple[int | None, int] | None = None
     # Graph IRI → the subjects, non-literal objects and predicates of each record graph written, for
     # the validation state: made from the statements written, they need not be read back from the store.
+    # Only when load() is asked for them (nodes=True).
     nodes: dict[str, Nodes] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -91,7 +92,8 @@ class LoadReport:
 
 
 def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,
-         ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> LoadReport:
+         ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover, rewrite: bool = False,
+         nodes: bool = False) -> LoadReport:
     """Bring `store` up to date with the record files of `project` and its ontology.
 
     `full=True` reads and checks every file even when the fast path would skip unchanged events.
@@ -104,10 +106,11 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     `rewrite=True` writes every graph again, the ontology's too, whether or not its file changed:
     the store does not record which version of the mapping wrote a graph, so after an upgrade that
     changed what records map to, this is how unchanged records get the new triples.
+    `nodes=True` fills LoadReport.nodes, for a validation that follows.
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress, ledger, rewrite).run(full, find)
+    return _Load(project, store, progress, ledger, rewrite, nodes).run(full, find)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -158,8 +161,9 @@ class _Stored:
 
 class _Load:
     def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None,
-                 rewrite: bool = False) -> None:
+                 rewrite: bool = False, nodes: bool = False) -> None:
         self.project = project
+        self.nodes = nodes
         self.store = store
         self.progress = progress or (lambda stage, done, total: None)
         self.minter = Minter(project.base_iri)
@@ -247,9 +251,10 @@ class _Load:
                     graph = self.minter.graph(item.file.rel)
                     triples = emitter.triples + self.entailed.of(emitter.triples)
                     spill.add(graph, triples)
-                    nodes, blank = graph_nodes(triples)
-                    if nodes[0] and not blank:
-                        self.report.nodes[graph.value] = nodes
+                    if self.nodes:
+                        nodes, blank = graph_nodes(triples)
+                        if nodes[0] and not blank:
+                            self.report.nodes[graph.value] = nodes
                     self._source(item.file.rel, GraphSource(graph, item.file.files, item.file.sha256, tuple(item.source_urls)))
                 self.progress("map", number, len(to_read))
             problems += mapper.problems

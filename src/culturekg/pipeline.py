@@ -84,7 +84,7 @@ def _build(project: Project, store_path: Path, *, full: bool, engine: str, valid
     store = EmbeddedStore(store_path)
     try:
         try:
-            report = load(project, store, progress, full=full, ledger=ledger, find=find, rewrite=rewrite)
+            report = load(project, store, progress, full=full, ledger=ledger, find=find, rewrite=rewrite, nodes=validate)
         except RecordError as exc:
             refused = exc
         seconds["load"] = time.perf_counter() - started
