@@ -163,7 +163,7 @@ class _Load:
     def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None,
                  rewrite: bool = False, nodes: bool = False) -> None:
         self.project = project
-        self.nodes = nodes
+        self.index_nodes = nodes
         self.store = store
         self.progress = progress or (lambda stage, done, total: None)
         self.minter = Minter(project.base_iri)
@@ -251,7 +251,7 @@ class _Load:
                     graph = self.minter.graph(item.file.rel)
                     triples = emitter.triples + self.entailed.of(emitter.triples)
                     spill.add(graph, triples)
-                    if self.nodes:
+                    if self.index_nodes:
                         nodes, blank = graph_nodes(triples)
                         if nodes[0] and not blank:
                             self.report.nodes[graph.value] = nodes
