@@ -12,9 +12,12 @@ from culturekg.cli import app
 RECORD_FIXTURES = Path(__file__).parent / "fixtures" / "records"
 
 
-def copy_miniature_project(tmp_path: Path) -> Path:
+def copy_miniature_project(tmp_path: Path, *bad: str) -> Path:
+    """The miniature project under tmp_path, with each named case of fixtures/records/bad laid over it."""
     root = tmp_path / "project"
     shutil.copytree(RECORD_FIXTURES / "project", root)
+    for case in bad:
+        shutil.copytree(RECORD_FIXTURES / "bad" / case, root, dirs_exist_ok=True)
     return root
 
 

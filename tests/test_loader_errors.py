@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import copy_miniature_project
+
 from culturekg.errors import RecordError
 from culturekg.loader import load
 from culturekg.project import load_project
@@ -98,12 +100,7 @@ CASES = {
 }
 
 
-def project_with(tmp_path: Path, *cases: str) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "project", root)
-    for case in cases:
-        shutil.copytree(FIXTURES / "bad" / case, root, dirs_exist_ok=True)
-    return root
+project_with = copy_miniature_project
 
 
 def problems_of(root: Path, store: EmbeddedStore | None = None) -> list:

@@ -4,6 +4,7 @@ A step whose module has not landed in this checkout is recorded as not run, with
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 from urllib.parse import unquote
 
@@ -35,23 +36,28 @@ def _open(ctx: Context, read_only: bool = True):
 
 
 def build(ctx: Context) -> None:
-    """Records -> embedded on-disk Oxigraph store, with everything `culturekg.loader.load` does; then
-    `culturekg build --no-validate` with no file changed: once to start its ledger, once timed."""
+    """Records -> embedded on-disk Oxigraph store, with everything `culturekg.loader.load` does, reading
+    the records with the other cores as `culturekg build` does; then `culturekg build --no-validate` with
+    no file changed: once to start its ledger, once timed."""
     if _missing(ctx, "build", "culturekg", "culturekg.loader"):
         return
     from culturekg.loader import load
     from culturekg.pipeline import build as build_store
     from culturekg.project import load_project
+    from culturekg.records.parallel import workers_available
 
     shutil.rmtree(ctx.culturekg_store, ignore_errors=True)
     for beside in ctx.culturekg_store.parent.glob(ctx.culturekg_store.name + ".*"):
         beside.unlink()  # a kept run's ledger and validation state describe a store that is gone
     files = sum(1 for p in (ctx.project / "data").rglob("*") if p.is_file())
-    with ctx.recorder.step("build", "culturekg", files=files) as timing:
+    workers = workers_available()
+    with ctx.recorder.step("build", "culturekg", files=files, workers=workers) as timing:
         project, store = _open(ctx, read_only=False)
-        load(project, store)
+        load(project, store, workers=workers)
         store.close()
         timing.stop()
+        # The workers are this process's only children: the largest one's peak, beside this one's.
+        timing.facts["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     project = load_project(ctx.project)
     with ctx.recorder.step("rebuild-first-ledger", "culturekg", files=files,
                            note="the first build of a store loaded without the command: the ledger is made from the store"):

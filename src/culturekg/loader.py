@@ -34,7 +34,8 @@ from .mapping.ontology import (
 from .mapping.provenance import GraphSource, StoredMeta, meta_triples, read_mapping_version, version_triple
 from .project import Project
 from .mapping.spill import Spill
-from .records.files import Discovered, Parsed, SourceFile, discover, read_all, read_file
+from .records.files import Discovered, Parsed, SourceFile, discover, read_all
+from .records.parallel import read_in_order
 from .stats import compact, entity_classes, entity_counts_by_class, shift_counts
 from .store.base import BulkGraphStore, DescribingGraphStore, GraphChange, GraphStore
 from .validate.statefile import Nodes, graph_nodes
@@ -93,7 +94,7 @@ class LoadReport:
 
 def load(project: Project, store: GraphStore, progress: Progress | None = None, *, full: bool = False,
          ledger: Ledger | None = None, find: Callable[[Path], Discovered] = discover, rewrite: bool = False,
-         nodes: bool = False) -> LoadReport:
+         nodes: bool = False, workers: int = 0) -> LoadReport:
     """Bring `store` up to date with the record files of `project` and its ontology.
 
     `full=True` reads and checks every file even when the fast path would skip unchanged events.
@@ -107,10 +108,13 @@ def load(project: Project, store: GraphStore, progress: Progress | None = None, 
     the store does not record which version of the mapping wrote a graph, so after an upgrade that
     changed what records map to, this is how unchanged records get the new triples.
     `nodes=True` fills LoadReport.nodes, for a validation that follows.
+    `workers`: processes that read event records while this one maps them (records.parallel); 0 reads
+    them here. An opt-in, as culturekg's commands take it: a worker is a fresh Python that imports the
+    caller's main module again (multiprocessing's spawn), harmless only where its top level is guarded.
     Raises RecordError, with every problem found, before anything is written if a file is malformed,
     refers to an unknown key, or would mint an IRI that another thing already has.
     """
-    return _Load(project, store, progress, ledger, rewrite, nodes).run(full, find)
+    return _Load(project, store, progress, ledger, rewrite, nodes, workers).run(full, find)
 
 
 # The name issue 2 section 5 gives the operation; not to be confused with project.load_project,
@@ -161,9 +165,10 @@ class _Stored:
 
 class _Load:
     def __init__(self, project: Project, store: GraphStore, progress: Progress | None, ledger: Ledger | None,
-                 rewrite: bool = False, nodes: bool = False) -> None:
+                 rewrite: bool = False, nodes: bool = False, workers: int = 0) -> None:
         self.project = project
         self.index_nodes = nodes
+        self.workers = workers
         self.store = store
         self.progress = progress or (lambda stage, done, total: None)
         self.minter = Minter(project.base_iri)
@@ -335,13 +340,18 @@ class _Load:
     def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
         """The reference files, then each event record as it is read: one record in memory at a time."""
         yield from reference
-        for number, file in enumerate(to_read, start=1):
-            if file.kind == "event":
-                parsed, file_problems = read_file(file)
-                problems += file_problems
-                if parsed is not None:
-                    yield parsed
-            self.progress("read", number, len(to_read))
+        # Read by other processes where there are many, in the same order.
+        results = read_in_order([f for f in to_read if f.kind == "event"], workers=self.workers)
+        try:
+            for number, file in enumerate(to_read, start=1):
+                if file.kind == "event":
+                    parsed, file_problems = next(results)
+                    problems += file_problems
+                    if parsed is not None:
+                        yield parsed
+                self.progress("read", number, len(to_read))
+        finally:
+            results.close()
 
     def _shared_conflicts(self, shared: dict[tuple[str, str], Entry], rewritten: set[ox.NamedNode]) -> list[Problem]:
         """A venue, area or project a changed record declares must keep the name that unchanged

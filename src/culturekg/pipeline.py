@@ -42,15 +42,17 @@ class Built:
 
 def build(project: Project, store_path: Path, *, full: bool = False, engine: str = "auto", validate: bool = True,
           full_validation: bool = False, progress: Progress | None = None,
-          find: Callable[[Path], Discovered] = discover, rewrite: bool = False) -> Built:
+          find: Callable[[Path], Discovered] = discover, rewrite: bool = False, workers: int = 0) -> Built:
     """Bring the store at `store_path` up to date with `project`'s records and validate it.
 
-    `find`: how the record files are found; `rewrite`: every graph written again (see loader.load).
+    `find`: how the record files are found; `rewrite`: every graph written again; `workers`: processes
+    that read records beside this one (see loader.load).
     Raises RecordError (nothing written) when a record is malformed.
     """
     with _fewer_collections():
         return _build(project, store_path, full=full, engine=engine, validate=validate,
-                      full_validation=full_validation, progress=progress, find=find, rewrite=rewrite)
+                      full_validation=full_validation, progress=progress, find=find, rewrite=rewrite,
+                      workers=workers)
 
 
 @contextmanager
@@ -71,7 +73,7 @@ def _fewer_collections() -> Iterator[None]:
 
 def _build(project: Project, store_path: Path, *, full: bool, engine: str, validate: bool,
            full_validation: bool, progress: Progress | None, find: Callable[[Path], Discovered],
-           rewrite: bool) -> Built:
+           rewrite: bool, workers: int) -> Built:
     started = time.perf_counter()
     # Taken before opening, which changes the directory: whether anyone wrote the store since the
     # last build decides whether the ledger and this load's own list of changes can be believed.
@@ -84,7 +86,8 @@ def _build(project: Project, store_path: Path, *, full: bool, engine: str, valid
     store = EmbeddedStore(store_path)
     try:
         try:
-            report = load(project, store, progress, full=full, ledger=ledger, find=find, rewrite=rewrite, nodes=validate)
+            report = load(project, store, progress, full=full, ledger=ledger, find=find, rewrite=rewrite, nodes=validate,
+                          workers=workers)
         except RecordError as exc:
             refused = exc
         seconds["load"] = time.perf_counter() - started

@@ -49,9 +49,12 @@ def _build_with_progress(state, console: Console, options: BuildOptions, find: C
     # The loader and the validator are imported when a build runs, not when the command line starts.
     from ..pipeline import build as build_store
     from ..records.files import discover
+    from ..records.parallel import workers_available
 
+    # The command's own main module guards its top level, so worker processes may import it again.
     run = dict(full=options.full, engine=options.engine, validate=options.validate,
-               full_validation=options.full_validation, find=find or discover, rewrite=options.rewrite)
+               full_validation=options.full_validation, find=find or discover, rewrite=options.rewrite,
+               workers=workers_available())
     if not console.is_terminal:
         return build_store(state.project, state.resolved_store_path, **run)
     with _progress_bar(console) as bar:
