@@ -59,10 +59,16 @@ def test_spill_as_nquads_holds_graphs_from_memory_and_from_disk():
     assert sorted(quads, key=str) == sorted(expected, key=str)
 
 
-def spy_on_bulk(store: EmbeddedStore, monkeypatch) -> list[set[ox.NamedNode]]:
-    calls: list[set[ox.NamedNode]] = []
+def spy_on_bulk(store: EmbeddedStore, monkeypatch) -> list[tuple[set[ox.NamedNode], bool]]:
+    """Each bulk load's graphs, and whether the loader said they are all the store holds."""
+    calls: list[tuple[set[ox.NamedNode], bool]] = []
     original = store.bulk_replace
-    monkeypatch.setattr(store, "bulk_replace", lambda graphs, source: (calls.append(set(graphs)), original(graphs, source)))
+
+    def spy(graphs, source, *, whole=False):
+        calls.append((set(graphs), whole))
+        original(graphs, source, whole=whole)
+
+    monkeypatch.setattr(store, "bulk_replace", spy)
     return calls
 
 
@@ -74,7 +80,8 @@ def test_a_large_load_is_one_bulk_load_with_the_same_quads(root, monkeypatch):
     assert isinstance(bulk, BulkGraphStore)
     calls = spy_on_bulk(bulk, monkeypatch)
     report = load(load_project(root), bulk)
-    assert len(calls) == 1 and len(calls[0]) == len(report.changed) - 1  # all but the ontology
+    assert len(calls) == 1 and len(calls[0][0]) == len(report.changed) - 1  # all but the ontology
+    assert calls[0][1]  # a first build: the store holds nothing else
     assert set(bulk.quads()) == set(batched.quads())
     assert report.entities == load(load_project(root), EmbeddedStore()).entities
 
@@ -89,7 +96,7 @@ def test_a_bulk_rewrite_replaces_changed_graphs_and_leaves_the_others(root, tmp_
     path.write_text(path.read_text(encoding="utf-8").replace("Felt carpet exhibition", "Felt carpets"), encoding="utf-8")
     calls = spy_on_bulk(store, monkeypatch)
     report = load(load_project(root), store)
-    assert report.changed == [CHANGED] and calls == [{graph}]
+    assert report.changed == [CHANGED] and calls == [({graph}, False)]
     labels = {q.object for q in store.quads(graph) if q.predicate == RDFS.label and q.subject.value.endswith("/event/felt-2019")}
     assert labels == {ox.Literal("Felt carpets", language="en")}
     assert {g: set(store.quads(g)) for g in others} == others
@@ -113,9 +120,9 @@ def test_a_bulk_load_cut_short_is_completed_by_the_next_build(root, tmp_path, mo
     path.write_text(path.read_text(encoding="utf-8").replace("Felt carpet exhibition", "Felt carpets"), encoding="utf-8")
     original = store.bulk_replace
 
-    def dies_halfway(graphs, source):
+    def dies_halfway(graphs, source, *, whole=False):
         lines = source.read().splitlines(keepends=True)
-        original(graphs, io.BytesIO(b"".join(lines[: len(lines) // 2])))
+        original(graphs, io.BytesIO(b"".join(lines[: len(lines) // 2])), whole=whole)
         raise Cut
 
     monkeypatch.setattr(store, "bulk_replace", dies_halfway)
@@ -144,8 +151,9 @@ def test_a_bulk_rewrite_of_every_graph_empties_the_store_at_once_with_the_same_q
     load(load_project(root), store)
     before = set(store.quads())
     cleared = spy_on_clear(store, monkeypatch)
+    bulk = spy_on_bulk(store, monkeypatch)
     report = load(load_project(root), store, rewrite=True)
-    assert cleared == [True]
+    assert cleared == [True] and [whole for _, whole in bulk] == [True]
     assert len(report.changed) == 15 and report.unchanged == []
     assert set(store.quads()) == before
     # The meta graph, written whole after the store was emptied, still says which mapping wrote it:
@@ -161,8 +169,9 @@ def test_a_graph_the_load_does_not_write_keeps_the_store_from_being_emptied(root
     stranger = ox.Quad(ox.NamedNode("https://example.org/s"), RDFS.label, ox.Literal("kept"), ox.DefaultGraph())
     store.oxigraph.add(stranger)
     cleared = spy_on_clear(store, monkeypatch)
+    bulk = spy_on_bulk(store, monkeypatch)
     load(load_project(root), store, rewrite=True)
-    assert cleared == [False]
+    assert cleared == [False] and [whole for _, whole in bulk] == [False]
     assert stranger in set(store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
@@ -175,7 +184,7 @@ def test_a_whole_rewrite_cut_short_is_completed_by_the_next_build(root, tmp_path
     before = set(store.quads())
     original = store.bulk_replace
 
-    def dies(graphs, source):
+    def dies(graphs, source, *, whole=False):
         raise Cut
 
     monkeypatch.setattr(store, "bulk_replace", dies)
@@ -186,3 +195,42 @@ def test_a_whole_rewrite_cut_short_is_completed_by_the_next_build(root, tmp_path
     report = load(load_project(root), store)
     assert report.unchanged == []
     assert set(store.quads()) == before
+
+
+class _Compactions:
+    """pyoxigraph's store, counting the compactions asked of it."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.optimized = store, 0
+
+    def optimize(self) -> None:
+        self.optimized += 1
+        self.store.optimize()
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_an_on_disk_store_is_compacted_after_a_whole_bulk_load_only(root, tmp_path, monkeypatch, whole):
+    monkeypatch.setattr(loader_module, "BULK_TRIPLES", 10)
+    expected = EmbeddedStore()
+    load(load_project(root), expected)
+    store = EmbeddedStore(tmp_path / "store")
+    counted = store._store = _Compactions(store._store)
+    graphs = expected.named_graphs()
+    store.bulk_replace(graphs, io.BytesIO(b"".join(nquads(g, [q.triple for q in expected.quads(g)]) for g in graphs)),
+                       whole=whole)
+    assert counted.optimized == (1 if whole else 0)
+    assert _named(store) == _named(expected) and store.count() == expected.count() > 1000
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "store", read_only=True)
+    assert _named(reopened) == _named(expected) and reopened.count() == expected.count()
+
+
+def _named(store: EmbeddedStore) -> set[ox.Quad]:
+    # The bulk loader gives the ontology's blank nodes labels of its own.
+    return {q for q in store.quads() if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}

@@ -381,12 +381,15 @@ class _Load:
         total = spill.triples + first.triple_count()
         bulk = spill.triples >= BULK_TRIPLES and isinstance(self.store, BulkGraphStore)
         self.counting = _Counting.start(self, spill, dropped)
+        # The store holds nothing but what this load writes: a first build, or emptied below.
+        whole = bulk and not self.stored.graphs.shas and not self.stored.meta_present
         if bulk and graph in first.replace and self.store.clear_if_within(spill.graphs | first.drop | {graph, self.minter.meta_graph}):
             # Every graph is written again (a rewrite, a new mapping version or class hierarchy): the
             # store was emptied at once, so the meta graph is written whole, the version with it.
             first.drop = set()
             self.stored.meta_present = False
             self.new_version = True
+            whole = True
         batches = () if bulk else (GraphChange(replace=batch) for batch in spill.batches(BATCH_TRIPLES))
         written = 0
         self.progress("write", 0, total)
@@ -396,7 +399,7 @@ class _Load:
                 written += change.triple_count()
                 self.progress("write", written, total)
         if bulk:
-            self.store.bulk_replace(spill.graphs, spill.as_nquads())
+            self.store.bulk_replace(spill.graphs, spill.as_nquads(), whole=whole)
             written += spill.triples
             self.progress("write", written, total)
         if self.sources or dropped or not self.stored.meta_present:

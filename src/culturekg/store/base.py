@@ -68,9 +68,11 @@ class GraphStore(Protocol):
 class BulkGraphStore(GraphStore, Protocol):
     """A store with a bulk loader: what the loader uses for large writes when the store has one."""
 
-    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO) -> None:
+    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO, *, whole: bool = False) -> None:
         """Replace `graphs` with the quads read from `nquads` (N-Quads, every quad in one of `graphs`).
-        Not one transaction: a write cut short may leave some of the graphs incomplete."""
+        Not one transaction: a write cut short may leave some of the graphs incomplete.
+        `whole`: the store held nothing else (a first build, a store emptied for a rewrite), so it may
+        reorganise all its files for reading afterwards."""
 
     def clear_if_within(self, graphs: set[ox.NamedNode]) -> bool:
         """Remove everything at once if the store holds nothing outside `graphs` (no other named

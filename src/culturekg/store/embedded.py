@@ -71,7 +71,7 @@ class EmbeddedStore:
             # flushes): flushing each small write to its own files cost 45 ms a time.
             self._store.extend(quads)
 
-    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO) -> None:
+    def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO, *, whole: bool = False) -> None:
         for graph in sorted(graphs, key=lambda g: g.value):
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
@@ -81,6 +81,12 @@ class EmbeddedStore:
         self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         if self.path is not None:
             self._store.flush()
+            if whole:
+                # The bulk loader leaves its sorted files spread over RocksDB's levels, and nothing
+                # compacts them in a process that ends with the build: every lookup then reads
+                # several files. Compacted at 50,000 events (10 s), the full validation took 107 s
+                # instead of 298 s and entity-profile 4.3 s instead of 7.8 s.
+                self._store.optimize()
 
     def clear_if_within(self, graphs: set[ox.NamedNode]) -> bool:
         if next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
