@@ -19,7 +19,8 @@ PAIRS = {
     "publish:": ("culturekg", [("rdflib-", "rdflib's serializer for the same format")]),
 }
 KEEP = ("rows", "quads", "triples", "bytes", "results", "violations", "conforms", "files", "format", "note",
-        "revalidated", "load_seconds", "validate_seconds", "files_changed", "record", "samples")
+        "revalidated", "load_seconds", "validate_seconds", "files_changed", "record", "samples", "workers",
+        "worker_peak_rss_mb")
 
 
 def _family(step: str) -> str | None:
