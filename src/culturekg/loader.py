@@ -338,9 +338,9 @@ class _Load:
         return any(not self.store.ask(_TYPED_IN, {"s": subject, "c": sup, "g": graph}) for sup in self.entailed.classes.get(cls, ()))
 
     def _parsed(self, reference: list[Parsed], to_read: list[SourceFile], problems: list[Problem]) -> Iterator[Parsed]:
-        """The reference files, then each event record as it is read: one record in memory at a time."""
+        """The reference files, then each event record as it is read: memory holds at most the few
+        chunks of records that worker processes have read ahead (records.parallel), not the project."""
         yield from reference
-        # Read by other processes where there are many, in the same order.
         results = read_in_order([f for f in to_read if f.kind == "event"], workers=self.workers)
         try:
             for number, file in enumerate(to_read, start=1):
