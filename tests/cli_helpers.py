@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 from culturekg.cli import app
 
 RECORD_FIXTURES = Path(__file__).parent / "fixtures" / "records"
+GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
 
 
 def copy_miniature_project(tmp_path: Path, *bad: str) -> Path:
@@ -24,3 +27,12 @@ def copy_miniature_project(tmp_path: Path, *bad: str) -> Path:
 def run(*args: str):
     """`culturekg ARGS` in this process; exceptions the CLI does not handle fail the test."""
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def generated_project(tmp_path: Path, events: int, seed: int) -> Path:
+    """A synthetic project of `events` event records, written by bench/generate.py under tmp_path/syn."""
+    root = tmp_path / "syn"
+    made = subprocess.run([sys.executable, str(GENERATOR), "--events", str(events), "--out", str(root),
+                           "--seed", str(seed)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    return root

@@ -8,15 +8,13 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+from cli_helpers import generated_project
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_each_pair_loads_the_same_quads_both_ways_and_prints_its_ratio(tmp_path: Path) -> None:
-    project, work = tmp_path / "syn", tmp_path / "work"
-    made = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "15", "--out", str(project),
-                           "--seed", "2"], capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    project, work = generated_project(tmp_path, 15, seed=2), tmp_path / "work"
     done = subprocess.run([sys.executable, str(REPO / "bench" / "build_pairs.py"), "--project", str(project),
                            "--work", str(work), "--pairs", "2"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

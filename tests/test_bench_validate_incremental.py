@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+from cli_helpers import generated_project
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -27,10 +28,7 @@ def _phase(name: str, project: Path, work: Path, results: Path) -> None:
 
 
 def test_validate_phase_times_the_incremental_step_and_leaves_everything_as_it_was(tmp_path: Path) -> None:
-    project = tmp_path / "syn"
-    made = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "20", "--out", str(project),
-                           "--seed", "3"], capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    project = generated_project(tmp_path, 20, seed=3)
     work, results = project / ".bench", tmp_path / "steps.jsonl"
     _phase("build", project, work, results)
     before_files = _files(project / "data")

@@ -7,13 +7,11 @@ import dataclasses
 import multiprocessing
 import os
 import shutil
-import subprocess
-import sys
 from functools import cached_property
 from pathlib import Path
 
 import pytest
-from cli_helpers import copy_miniature_project, run
+from cli_helpers import copy_miniature_project, generated_project, run
 
 from culturekg.errors import RecordError
 from culturekg.loader import load
@@ -22,7 +20,6 @@ from culturekg.records import parallel
 from culturekg.records.files import SourceFile, discover, read_file
 from culturekg.store import EmbeddedStore
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 EV = "data/records/events/"
 
@@ -43,14 +40,6 @@ def _force(monkeypatch) -> list[int]:
     return started
 
 
-def _generated(tmp_path: Path, events: int) -> Path:
-    root = tmp_path / "syn"
-    made = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", str(events),
-                           "--out", str(root), "--seed", "5"], capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
-    return root
-
-
 def _event_files(root: Path):
     _, events, problems = discover(root)
     assert not problems
@@ -64,7 +53,7 @@ def _shape(result):
 
 
 def test_workers_return_what_reading_here_returns_in_the_same_order(tmp_path, monkeypatch):
-    files = _event_files(_generated(tmp_path, 25))
+    files = _event_files(generated_project(tmp_path, 25, seed=5))
     here = [_shape(read_file(f)) for f in files]
     started = _force(monkeypatch)
     there = [_shape(r) for r in parallel.read_in_order(files, workers=2, parallel_from=1)]
@@ -74,7 +63,7 @@ def test_workers_return_what_reading_here_returns_in_the_same_order(tmp_path, mo
 
 
 def test_few_files_or_one_core_are_read_here_without_workers(tmp_path, monkeypatch):
-    files = _event_files(_generated(tmp_path, 4))
+    files = _event_files(generated_project(tmp_path, 4, seed=5))
     started = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: started.append(1))
     assert len(list(parallel.read_in_order(files, workers=2, parallel_from=5))) == 4
@@ -83,7 +72,7 @@ def test_few_files_or_one_core_are_read_here_without_workers(tmp_path, monkeypat
 
 
 def test_stopping_early_leaves_no_worker_running(tmp_path, monkeypatch):
-    files = _event_files(_generated(tmp_path, 12))
+    files = _event_files(generated_project(tmp_path, 12, seed=5))
     started = _force(monkeypatch)
     results = parallel.read_in_order(files, workers=1, parallel_from=1)
     first = next(results)
@@ -110,7 +99,7 @@ def test_bad_records_read_by_workers_are_refused_exactly_as_read_here(tmp_path, 
 
 
 def test_a_build_read_by_workers_stores_the_same_quads(tmp_path, monkeypatch):
-    root = _generated(tmp_path, 30)
+    root = generated_project(tmp_path, 30, seed=5)
     started = _force(monkeypatch)
     there = EmbeddedStore()
     report = load(load_project(root), there, workers=2)
@@ -165,7 +154,7 @@ class _KillsItsWorker(SourceFile):
 
 
 def test_a_killed_worker_leaves_the_rest_to_be_read_here(tmp_path, monkeypatch):
-    files = _event_files(_generated(tmp_path, 15))
+    files = _event_files(generated_project(tmp_path, 15, seed=5))
     here = [_shape(read_file(f)) for f in files]
     files[7] = _KillsItsWorker(**{f.name: getattr(files[7], f.name) for f in dataclasses.fields(SourceFile)})
     started = _force(monkeypatch)
