@@ -9,6 +9,7 @@ headers, slowly, or only with credentials, for the failure paths real servers wi
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -96,8 +97,14 @@ _ASK = "?query=" + urllib.request.quote("ASK {}")
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as endpoint:
+        yield endpoint
+
+
+@contextlib.contextmanager
+def running_oxigraph(folder: Path) -> Iterator[Endpoint]:
+    """An Oxigraph server of its own, for tests that need one holding nothing but their graphs."""
     binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
-    folder = tmp_path_factory.mktemp("oxigraph-server")
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:

@@ -23,10 +23,12 @@ from culturekg.iris import Minter
 from culturekg.sparql import tokens
 from culturekg.store import EmbeddedStore
 from culturekg.store.base import GraphChange
+from culturekg.errors import ConfigError
+from culturekg.store import remote as remote_module
 from culturekg.store.remote import EndpointError, RemoteStore
 from culturekg.store.results import parse_ask
 from query_fixtures import load_fixture
-from servers import VIRTUOSO_MAX_ROWS, Endpoint, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
+from servers import VIRTUOSO_MAX_ROWS, Endpoint, oxigraph_server, running_oxigraph, virtuoso_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.servers
 
@@ -113,8 +115,14 @@ def parameter_sets() -> list:
 
 
 # Each dataset is pushed in full to each server, alternately through the Graph Store Protocol and
-# through SPARQL Update alone, so both ways of writing are checked by every query.
-DATASETS = [("project", "gsp"), ("culture.trig", "update"), ("violations.trig", "gsp")]
+# through SPARQL Update alone, so both ways of writing are checked by every query; and read once
+# with the project's graphs named in every request, once through the server's union of its graphs
+# (what a project of more than NAMED_DATASET_MAX graphs gets), so both ways of reading are too.
+DATASETS = [
+    ("project", "gsp", "named"), ("project", "update", "union"),
+    ("culture.trig", "update", "named"), ("culture.trig", "gsp", "union"),
+    ("violations.trig", "gsp", "named"), ("violations.trig", "update", "union"),
+]
 SERVERS = ["oxigraph", "virtuoso"]
 
 
@@ -127,14 +135,26 @@ def local_stores(tmp_path_factory):
     return stores
 
 
-@pytest.fixture(scope="module", params=[(s, d, m) for s in SERVERS for d, m in DATASETS], ids=lambda p: "-".join(p))
+@pytest.fixture(scope="module")
+def oxigraph_alone(tmp_path_factory):
+    """The Oxigraph server offers its union only when it holds no graph but the project's; the shared
+    one holds other tests' graphs."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-alone")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module", params=[(s, *d) for s in SERVERS for d in DATASETS], ids=lambda p: "-".join(p))
 def pushed(request, local_stores):
-    server, dataset, mode = request.param
-    endpoint = request.getfixturevalue(f"{server}_server")
-    remote = remote_store(endpoint, mode)
+    server, dataset, mode, reading = request.param
+    fixture = "oxigraph_alone" if (server, reading) == ("oxigraph", "union") else f"{server}_server"
+    endpoint = request.getfixturevalue(fixture)
     local = local_stores[dataset]
-    push(local, remote, DEFAULT_BASE_IRI, everything=True)
-    return local, remote_store(endpoint, mode), server
+    push(local, remote_store(endpoint, mode), DEFAULT_BASE_IRI, everything=True)
+    remote = remote_store(endpoint, mode, dataset=reading)
+    if reading == "union":
+        assert remote._union_kind() == server, "the union was not taken"
+    return local, remote, server
+
 
 
 def test_pushed_graphs_hold_the_same_quads(pushed):
@@ -180,9 +200,10 @@ def test_comparisons_are_not_vacuous(local_stores):
     assert len(with_rows) >= len(catalogue) * 3 // 4, sorted(set(catalogue) - with_rows)
 
 
-def test_virtuoso_system_graphs_stay_out_of_answers(virtuoso_server):
-    base = "https://system-graphs.test/"
-    remote = remote_store(virtuoso_server, "gsp", base)
+@pytest.mark.parametrize("reading", ["named", "union"])
+def test_virtuoso_system_graphs_stay_out_of_answers(virtuoso_server, reading):
+    base = f"https://system-graphs-{reading}.test/"
+    remote = remote_store(virtuoso_server, "gsp", base, dataset=reading)
     thing = ox.Triple(ox.NamedNode("urn:test:thing"), ox.NamedNode("urn:test:p"), ox.Literal("x"))
     remote.apply(GraphChange(replace={Minter(base).graph("data/thing.csv"): [thing]}))
     system_class = ox.NamedNode("http://www.openlinksw.com/schemas/virtrdf#QuadMapFormat")
@@ -194,6 +215,34 @@ def test_virtuoso_system_graphs_stay_out_of_answers(virtuoso_server):
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert parse_ask(response.read())
+
+
+def test_auto_names_the_graphs_up_to_the_limit_and_takes_the_union_above(virtuoso_server, oxigraph_server, monkeypatch, tmp_path):
+    base = "https://dataset-auto.test/"
+    thing = ox.Triple(ox.NamedNode("urn:test:auto"), ox.NamedNode("urn:test:p"), ox.Literal("x"))
+    graphs = {Minter(base).graph(f"data/auto-{n}.csv"): [thing] for n in range(3)}
+    for endpoint in (virtuoso_server, oxigraph_server):
+        remote_store(endpoint, "gsp", base).apply(GraphChange(replace=graphs))
+    other = Minter("https://dataset-other.test/").graph("data/other.csv")
+    remote_store(oxigraph_server, "gsp", "https://dataset-other.test/").apply(GraphChange(replace={other: [thing]}))
+    monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 3)
+    assert remote_store(virtuoso_server, "gsp", base)._union_kind() is None
+    monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 2)
+    above = remote_store(virtuoso_server, "gsp", base)
+    assert above._union_kind() == "virtuoso"
+    # The same triple in three graphs: the union gives what the embedded store's union gives.
+    embedded = EmbeddedStore()
+    embedded.apply(GraphChange(replace=graphs))
+    every = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    assert Counter(above.select(every).rows) == Counter(embedded.select(every).rows) != Counter()
+    assert above.count() == embedded.count() == 3
+    # The shared Oxigraph server holds other tests' graphs, so its union is not the project's alone:
+    # auto names the graphs, and asking for the union is an error that says why.
+    shared = remote_store(oxigraph_server, "gsp", base)
+    assert shared._union_kind() is None
+    assert Counter(shared.select(every).rows) == Counter(embedded.select(every).rows)
+    with pytest.raises(ConfigError, match=r"other graphs.*dataset named"):
+        remote_store(oxigraph_server, "gsp", base, dataset="union").select("SELECT ?s WHERE { ?s ?p ?o }")
 
 
 # -- replacing one graph -------------------------------------------------------------------------

@@ -120,13 +120,17 @@ def test_incomplete_credentials_are_refused(monkeypatch, user, password, scheme,
 
 
 @pytest.mark.parametrize(
-    ("url", "timeout", "message"),
-    [("ftp://example.org/sparql", 5, "not an http"), ("http://127.0.0.1:1/sparql", 0, "positive number of seconds")],
+    ("url", "timeout", "dataset", "message"),
+    [
+        ("ftp://example.org/sparql", 5, "auto", "not an http"),
+        ("http://127.0.0.1:1/sparql", 0, "auto", "positive number of seconds"),
+        ("http://127.0.0.1:1/sparql", 5, "unions", r"dataset 'unions': must be one of auto, named, union"),
+    ],
 )
-def test_unusable_settings_are_refused(url, timeout, message):
+def test_unusable_settings_are_refused(url, timeout, dataset, message):
     # Bad options are the user's input (exit status 2), not a failing server (EndpointError, 3).
     with pytest.raises(ConfigError, match=message) as caught:
-        RemoteStore(url, timeout=timeout)
+        RemoteStore(url, timeout=timeout, dataset=dataset)
     assert not isinstance(caught.value, EndpointError)
 
 
