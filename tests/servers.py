@@ -105,6 +105,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoi
 def running_oxigraph(folder: Path) -> Iterator[Endpoint]:
     """An Oxigraph server of its own, for tests that need one holding nothing but their graphs."""
     binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
+    folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:

@@ -7,7 +7,6 @@ import shutil
 import urllib.parse
 import urllib.request
 from collections import Counter
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +16,7 @@ import yaml
 from culturekg.loader import load
 from culturekg.project import DEFAULT_BASE_IRI, Project, load_project
 from culturekg.push import push
+from culturekg.queries.agreement import comparable, rows
 from culturekg.queries.catalogue import find
 from culturekg.queries.runner import QueryParamError, run
 from culturekg.iris import Minter
@@ -36,11 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERY_FIXTURES = ROOT / "tests" / "fixtures" / "queries"
 MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
 NEW_TITLE = "Felt carpet exhibition, renamed for the re-push test"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in (
-    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
-)}
 
 
 def remote_store(endpoint: Endpoint, mode: str, base_iri: str = DEFAULT_BASE_IRI, **options) -> RemoteStore:
@@ -69,30 +64,12 @@ def built(project: Project) -> EmbeddedStore:
 
 # -- the same answers ----------------------------------------------------------------------------
 
-def comparable(term):
-    """What must agree between engines: numbers by value, language tags in any case, blank nodes as such."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode",)
-    if term.language:
-        return ("lang", term.value, term.language.lower())
-    if term.datatype.value in NUMERIC:
-        try:
-            return ("number", Decimal(term.value))
-        except InvalidOperation:
-            pass
-    return ("literal", term.value, term.datatype.value)
-
-
 def answer(store, query, params, minter):
     try:
         result = run(store, query, params, minter=minter)
     except QueryParamError as exc:
         return ("refused", str(exc))
-    return result.variables, Counter(tuple(comparable(t) for t in row) for row in result.rows)
+    return result.variables, rows(result)
 
 
 def parameter_sets() -> list:
