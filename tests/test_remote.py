@@ -222,6 +222,23 @@ def test_auto_names_the_graphs_up_to_the_limit_and_takes_the_union_above(virtuos
         remote_store(oxigraph_server, "gsp", base, dataset="union").select("SELECT ?s WHERE { ?s ?p ?o }")
 
 
+@pytest.mark.parametrize(("server", "reads"), [("oxigraph", 1), ("virtuoso", 3)])
+def test_a_graph_is_read_whole_from_oxigraph_and_in_pages_elsewhere(server, reads, request, monkeypatch):
+    endpoint = request.getfixturevalue(f"{server}_server")
+    base = f"https://pages-{server}.test/"
+    graph = Minter(base).graph("data/pages.csv")
+    triples = [ox.Triple(ox.NamedNode(f"urn:test:s{n}"), ox.NamedNode("urn:test:p"), ox.Literal(str(n))) for n in range(5)]
+    remote_store(endpoint, "gsp", base).apply(GraphChange(replace={graph: triples}))
+    store = RemoteStore(endpoint.query_url, timeout=60, base_iri=base, page_rows=2)
+    store.named_graphs()
+    sent = []
+    real = store._query
+    monkeypatch.setattr(store, "_query", lambda text, *args, **kw: sent.append(text) or real(text, *args, **kw))
+    assert sorted(t.object.value for t in store._triples(graph)) == [str(n) for n in range(5)]
+    # The count first, then the reads: the Oxigraph server's whole graph in one, 2 + 2 + 1 elsewhere.
+    assert len(sent) == 1 + reads, sent
+
+
 # -- replacing one graph -------------------------------------------------------------------------
 
 def _insert_marker(endpoint: Endpoint, graph: ox.NamedNode, marker: ox.Triple) -> None:

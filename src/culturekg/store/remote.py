@@ -48,6 +48,7 @@ NAMED_DATASET_MAX = 1000
 DATASETS = ("auto", "named", "union")
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _PAGE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
+_WHOLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class RemoteStore:
@@ -128,10 +129,9 @@ class RemoteStore:
             graphs = self.named_graphs()
             kind = ""
             if self.dataset == "union" or (self.dataset == "auto" and len(graphs) > NAMED_DATASET_MAX):
-                server = (self._server or "").lower()
-                if server.startswith("virtuoso/"):
+                if self._server_is("virtuoso/"):
                     kind = "virtuoso"
-                elif server.startswith("oxigraph/") and not self._foreign:
+                elif self._server_is("oxigraph/") and not self._foreign:
                     kind = "oxigraph"
                 elif self.dataset == "union":
                     other = f"; it also holds {len(self._foreign)} other graphs" if self._foreign else ""
@@ -141,6 +141,10 @@ class RemoteStore:
                     )
             self._union = kind
         return self._union or None
+
+    def _server_is(self, product: str) -> bool:
+        """Whether the endpoint's Server header names `product` ("virtuoso/", "oxigraph/")."""
+        return (self._server or "").lower().startswith(product)
 
     def _excluding_others(self, text: str) -> str:
         # Virtuoso's default graph without a dataset is every graph it holds; these pragmas leave out
@@ -191,7 +195,7 @@ class RemoteStore:
         if self._graphs is None:
             if self._server is None:
                 self._query(_PROBE, None, ASK, dataset=False)
-            listing = _GRAPH_NAMES if (self._server or "").lower().startswith("oxigraph/") else _ALL_GRAPHS
+            listing = _GRAPH_NAMES if self._server_is("oxigraph/") else _ALL_GRAPHS
             result = self._select(listing, None, dataset=False)
             names = {row[0] for row in result.rows if isinstance(row[0], ox.NamedNode)}
             self._graphs = {g for g in names if g.value.startswith(self.graph_prefix)}
@@ -289,10 +293,14 @@ class RemoteStore:
         # without saying so, while a SELECT it cuts carries a header we refuse. The page size is
         # ours, a number, never a user's value.
         expected = self.count(graph)
+        # The Oxigraph server cuts no answer, so it gives the whole graph at once, unsorted: sorting it
+        # for each page cost 5.5 minutes for the 206,581 triples of the meta graph at 50,000 events,
+        # most of a push that wrote nothing. The count still catches an answer cut short.
+        paged = not self._server_is("oxigraph/")
         blank_nodes: dict[str, ox.BlankNode] = {}
         seen = 0
         while True:
-            page_query = f"{_PAGE} LIMIT {int(self.page_rows)} OFFSET {int(seen)}"
+            page_query = f"{_PAGE} LIMIT {int(self.page_rows)} OFFSET {int(seen)}" if paged else _WHOLE
             body, _ = self._query(page_query, {"g": graph}, SELECT)
             try:
                 page = parse_select(body, blank_nodes)
@@ -301,7 +309,7 @@ class RemoteStore:
             for s, p, o in page.rows:
                 yield ox.Triple(s, p, o)
             seen += len(page.rows)
-            if len(page.rows) < self.page_rows:
+            if not paged or len(page.rows) < self.page_rows:
                 break
         if seen != expected:
             raise EndpointError(f"{self.query_url}: graph {graph.value} has {expected} triples but {seen} were read")
