@@ -36,7 +36,7 @@ def main() -> int:
     from culturekg.queries.agreement import rows
     from culturekg.store.embedded import EmbeddedStore
     from culturekg.store.remote import RemoteStore
-    from measure.culturekg_phases import _catalogue, _pick
+    from measure.culturekg_phases import _catalogue, picked_params
 
     project = load_project(args.project)
     local = EmbeddedStore(project.default_store_path, read_only=True)
@@ -53,11 +53,7 @@ def main() -> int:
     for name, query in sorted(catalogue.items()):
         if args.query and name not in args.query:
             continue
-        params, taken = {}, {}
-        for param in query.params:
-            if param.default is None:
-                params[param.name] = _pick(local, project, param.type, taken.get(param.type, 0))
-                taken[param.type] = taken.get(param.type, 0) + 1
+        params = picked_params(local, project, query)
         line: dict = {"query": name, "params": params}
         started = time.perf_counter()
         expected = run(local, query, params, minter=minter)

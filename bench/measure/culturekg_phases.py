@@ -112,6 +112,16 @@ def _pick(store, project, kind: str, position: int) -> str:
     return f"{iri_kind}/{key}" if kind == "entity" else key
 
 
+def picked_params(store, project, query) -> dict[str, str]:
+    """A value for each parameter without a default; the second of a kind is the second busiest."""
+    params, taken = {}, {}
+    for param in query.params:
+        if param.default is None:
+            params[param.name] = _pick(store, project, param.type, taken.get(param.type, 0))
+            taken[param.type] = taken.get(param.type, 0) + 1
+    return params
+
+
 def queries(ctx: Context) -> None:
     """Every stored query through the culturekg runner, each in a process of its own; the bound texts
     are written first, as the workload the baselines run."""
@@ -125,11 +135,7 @@ def queries(ctx: Context) -> None:
     minter = Minter(project.base_iri)
     workload = []
     for name, query in sorted(_catalogue(project).items()):
-        params, taken = {}, {}
-        for param in query.params:
-            if param.default is None:
-                params[param.name] = _pick(store, project, param.type, taken.get(param.type, 0))
-                taken[param.type] = taken.get(param.type, 0) + 1
+        params = picked_params(store, project, query)
         workload.append({"name": name, "params": params, "text": bind(query.text, bindings_for(query, params, minter))})
     store.close()
     ctx.workload.write_text(json.dumps(workload, indent=2) + "\n", encoding="utf-8")
