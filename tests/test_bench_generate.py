@@ -116,3 +116,49 @@ def test_a_made_up_withdrawal_comes_after_the_last_day_the_entry_into_force_allo
         day = int(force[8:10]) if len(force) == 10 else calendar.monthrange(year, month)[1]
         assert dt.date.fromisoformat(row["party_until"]) > dt.date(year, month, day), row
     assert withdrawals > 100
+
+
+def test_an_expert_takes_on_no_more_facilitations_in_a_year_than_the_limit() -> None:
+    """The busiest expert of generator version 3 facilitated about 600 events a year, more than one a
+    day; the limit keeps the synthetic experts to what a person can do."""
+    import random
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synth.common import PowerLaw
+    from synth.events import EXPERT_YEAR_LIMIT, EventGenerator
+    from synth.reference import World
+
+    world = World(countries=["AA", "BB"], country_names={}, groups={"g1": ["AA"], "g2": ["BB"]}, group_names={},
+                  conventions=[], mechanisms={}, funds={}, topics=[], topic_labels={}, sectors=[], sector_labels={},
+                  experts={"g1": PowerLaw(["p1", "p2"]), "g2": PowerLaw(["p3"])})
+    generator = EventGenerator(world, seed=1)
+    rng = random.Random(3)
+    drawn = [person for _ in range(400) for person in generator._experts(rng, "g1", 2010)]
+    counts = {p: drawn.count(p) for p in set(drawn)}
+    assert counts == {"p1": EXPERT_YEAR_LIMIT, "p2": EXPERT_YEAR_LIMIT, "p3": EXPERT_YEAR_LIMIT}
+    # Another year starts afresh.
+    assert generator._experts(rng, "g1", 2011)
+
+
+def test_experts_work_mostly_in_their_own_region(tmp_path: Path) -> None:
+    import csv
+
+    import yaml
+
+    out = tmp_path / "p"
+    assert _generate(out, seed=4, events=1500).returncode == 0
+    reference = out / "data" / "reference"
+    with (reference / "countries.csv").open(encoding="utf-8") as handle:
+        region = {r["iso2"]: r.get("intermediate_region") or r.get("subregion") for r in csv.DictReader(handle)}
+    with (reference / "people.csv").open(encoding="utf-8") as handle:
+        home = {r["key"]: region.get(r["country"]) for r in csv.DictReader(handle)}
+    facilitations = []
+    for path in (out / "data" / "records" / "events").glob("*.yaml"):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        event_region = region[record["target_countries"][0]]
+        facilitations += [(home[e["person"]], event_region) for e in record["participants"] if e["role"] == "facilitator"]
+    # A region none of the experts is based in (at this size, most have one or two) invites them all.
+    served = {expert_region for expert_region, _ in facilitations}
+    at_home = [expert_region == event_region for expert_region, event_region in facilitations if event_region in served]
+    assert len(at_home) > 600
+    assert 0.7 < sum(at_home) / len(at_home) < 0.95

@@ -1,6 +1,6 @@
 """Synthetic event records, one YAML file each, shaped like the real ones: an organizer with its
-usual partners, funders (organizations or donor states), one to three experts drawn from a few
-busy ones, speakers, stakeholder groups by sector and country, target countries of one sub-region,
+usual partners, funders (organizations or donor states), one to three experts (mostly from the
+region, a few busy ones doing most of the work, none more than a person can in a year), speakers, stakeholder groups by sector and country, target countries of one sub-region,
 some online events, some discontinuous ones, some parts of others."""
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ TYPE_NAMES = {
     "round-table": ("Round table", "Table ronde"), "master-class": ("Master class", "Classe de maître"),
 }
 CAPACITIES = ["International Expert", "International Expert", "National Expert", "Trainer", "Moderator"]
+# Experts come from the event's own region four times in five; the others are invited from elsewhere.
+HOME_EXPERTS = 0.8
+# Facilitations one person takes on in a year at most: busy trainers run two or three workshops a month.
+EXPERT_YEAR_LIMIT = 30
 GROUP_LABELS = ["representatives of", "staff of", "members of", "young professionals from", "practitioners from"]
 
 
@@ -65,6 +69,9 @@ class EventGenerator:
         self.seed = seed
         self.partners: dict[str, list[str]] = {}
         self.group_keys = list(world.groups)
+        self.expert_regions = sorted(world.experts)
+        self.fully_booked: dict[int, set[str]] = {}
+        self.booked: dict[tuple[str, int], int] = {}
 
     def _partners_of(self, rng: random.Random, organizer: str) -> list[str]:
         # An organizer keeps working with the same few partners; drawn once, on first use.
@@ -73,9 +80,22 @@ class EventGenerator:
             self.partners[organizer] = self.world.pool.draw_distinct(rng, rng.randint(2, 5), {organizer})
         return self.partners[organizer]
 
-    def _agents(self, rng: random.Random, group: str, targets: list[str], conventions: list[str]) -> tuple[list[dict], list[str]]:
+    def _experts(self, rng: random.Random, group: str, year: int) -> list[str]:
+        chosen: list[str] = []
+        full = self.fully_booked.setdefault(year, set())
+        for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            region = group if group in self.world.experts and rng.random() < HOME_EXPERTS else rng.choice(self.expert_regions)
+            for person in self.world.experts[region].draw_distinct(rng, 1, set(chosen) | full):
+                chosen.append(person)
+                self.booked[person, year] = self.booked.get((person, year), 0) + 1
+                if self.booked[person, year] >= EXPERT_YEAR_LIMIT:
+                    full.add(person)
+        return chosen
+
+    def _agents(self, rng: random.Random, group: str, targets: list[str], conventions: list[str],
+                year: int) -> tuple[list[dict], list[str]]:
         w = self.world
-        assert w.pool is not None and w.experts is not None
+        assert w.pool is not None and w.experts
         roll = rng.random()
         if roll < 0.5:
             organizer = w.field_offices[group][0]
@@ -105,7 +125,7 @@ class EventGenerator:
                     mechanisms.append(rng.choice(funds))
         if rng.random() < 0.15:
             people.append(_participant("partner", "organization", w.pool.draw(rng)))
-        experts = w.experts.draw_distinct(rng, rng.choice([1, 1, 1, 2, 2, 3]))
+        experts = self._experts(rng, group, year)
         for person in experts:
             represented = rng.choice(["", "", w.pool.draw(rng)])
             people.append(_participant("facilitator", "person", person, capacity=rng.choice(CAPACITIES), represented=represented))
@@ -163,7 +183,7 @@ class EventGenerator:
         if index > 1 and rng.random() < 0.05:
             record["related_events"] = [event_key(rng.randint(1, index - 1))]
         record["conventions"] = [c if rng.random() < 0.85 else {"convention": c, "basis": "implied"} for c in conventions]
-        participants, mechanisms = self._agents(rng, group, targets, conventions)
+        participants, mechanisms = self._agents(rng, group, targets, conventions, end.year)
         other = [m for c in conventions for m in w.mechanisms.get(c, []) if m not in mechanisms]
         if other and rng.random() < 0.3:
             mechanisms = sorted(set(mechanisms) | {rng.choice(other)})

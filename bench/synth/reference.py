@@ -66,7 +66,7 @@ class World:
     pool_country: dict[str, str] = field(default_factory=dict)
     foundations: list[str] = field(default_factory=list)
     donors: list[str] = field(default_factory=list)
-    experts: PowerLaw | None = None
+    experts: dict[str, PowerLaw] = field(default_factory=dict)  # region key -> the experts based there
     people: list[str] = field(default_factory=list)
 
 
@@ -221,21 +221,30 @@ def _write_organizations(reference: Path, target: Path, world: World, events: in
 
 
 def _write_people(target: Path, world: World, events: int, seed: int, rng: random.Random) -> int:
+    home: dict[str, str] = {}
+
     def rows():
         for n in range(1, max(30, events // 8) + 1):
             key = f"syn-person-{n:06d}"
             world.people.append(key)
+            home[key] = rng.choice(world.countries)
             yield {
                 "key": key, "name": f"{_name(rng, 2)} {_name(rng, 3)}",
                 "honorific": rng.choice(["", "", "Dr", "Prof.", "Ms", "Mr"]),
-                "country": rng.choice(world.countries),
+                "country": home[key],
                 "country_relation": rng.choice(["nationality", "nationality", "affiliation", "unspecified"]),
                 "wikidata": "",
             }
 
     count = write_csv(target / "people.csv", PEOPLE_COLUMNS, rows())
-    # Facilitation concentrates on few experts: the first fifth of the people, power-law weighted.
-    world.experts = PowerLaw(world.people[: max(10, len(world.people) // 5)], exponent=1.05)
+    # The experts are the first fifth of the people, each based in the region of their own country (or,
+    # for a country in none, one drawn for them); within a region a few do most of the work.
+    region_of = {cc: group for group, members in world.groups.items() for cc in members}
+    based: dict[str, list[str]] = {}
+    for person in world.people[: max(10, len(world.people) // 5)]:
+        region = region_of.get(home[person]) or rng.choice(sorted(world.groups))
+        based.setdefault(region, []).append(person)
+    world.experts = {region: PowerLaw(people, exponent=1.05) for region, people in sorted(based.items())}
     write_text(target / "people.meta.yaml", dump_yaml({"title": f"People ({MARK})", "sources": [synthetic_source(seed, "People")]}))
     return count
 
