@@ -13,7 +13,9 @@ import yaml
 
 from culturekg.errors import RecordError
 from culturekg.loader import load
-from culturekg.mapping.ontology import chain_links, property_chains, superclass_types, superclasses
+from culturekg.mapping.ontology import (
+    chain_links, property_chains, superclass_types, superclasses, unqualified_forms, unqualified_links,
+)
 from culturekg.project import load_project, shipped_ontology_file
 from culturekg.store import EmbeddedStore
 from culturekg.vocab import CKG, CKG_NS, PROV, RDF, RDFS, ROLE, SKOS, XSD
@@ -439,12 +441,14 @@ def test_records_loaded_without_superclass_types_get_them_at_the_next_load(root,
 
 
 
-def _chain_ontology(extra: str = "") -> list[ox.Triple]:
-    text = (
-        "@prefix ckg: <https://w3id.org/culturekg/ontology#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-        "ckg:participatingSector owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) .\n" + extra
-    )
+def _ontology(statements: str) -> list[ox.Triple]:
+    text = ("@prefix ckg: <https://w3id.org/culturekg/ontology#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            "@prefix ckgr: <https://w3id.org/culturekg/ontology/role/> .\n" + statements)
     return list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+
+
+def _chain_ontology(extra: str = "") -> list[ox.Triple]:
+    return _ontology("ckg:participatingSector owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) .\n" + extra)
 
 
 def test_property_chain_links_are_worked_out_within_a_graph():
@@ -485,10 +489,8 @@ def test_a_chain_may_follow_another_chains_property():
     ("[ a ckg:NotAList ]", "not a well-formed list"),
 ])
 def test_a_chain_the_loader_cannot_follow_is_refused_naming_the_ontology(chain, complaint):
-    text = ("@prefix ckg: <https://w3id.org/culturekg/ontology#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-            f"ckg:bad owl:propertyChainAxiom {chain} .\n")
     with pytest.raises(RecordError) as caught:
-        property_chains(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+        property_chains(_ontology(f"ckg:bad owl:propertyChainAxiom {chain} .\n"))
     problem = caught.value.problems[0]
     assert problem.path == "ontology/culturekg.ttl"
     assert complaint in problem.message and "ontology#bad" in problem.message
@@ -500,6 +502,58 @@ def test_the_loader_writes_the_ontologys_chain_links_into_each_events_graph(load
     assert objects(store, event, CKG.participatingSector) == {iri("sector", "ministry-of-culture")}
     links = [q for q in store.quads() if q.predicate == CKG.participatingSector]
     assert {q.graph_name for q in links} == {graph(EV + "almaty-2017-2005-training.yaml")}
+
+
+def _role_ontology(extra: str = "") -> list[ox.Triple]:
+    return _ontology("ckgr:facilitator ckg:unqualifiedForm ckg:facilitator .\n" + extra)
+
+
+def test_a_roles_unqualified_links_are_worked_out_within_a_graph():
+    forms = unqualified_forms(_role_ontology())
+    event, other = iri("event", "x"), iri("event", "y")
+    p1, p2, p3, p4 = (iri("participation", f"x-{n}") for n in (1, 2, 3, 4))
+    alma, bo, unesco = iri("person", "alma"), iri("person", "bo"), iri("org", "unesco")
+    triples = [
+        ox.Triple(p1, CKG.event, event), ox.Triple(p1, CKG.agent, alma), ox.Triple(p1, CKG.role, ROLE.facilitator),
+        # Another role: no link.
+        ox.Triple(p2, CKG.event, event), ox.Triple(p2, CKG.agent, unesco), ox.Triple(p2, CKG.role, ROLE.organizer),
+        # Already stated: not repeated.
+        ox.Triple(p3, CKG.event, other), ox.Triple(p3, CKG.agent, bo), ox.Triple(p3, CKG.role, ROLE.facilitator),
+        ox.Triple(other, CKG.facilitator, bo),
+        # No agent: nothing to link.
+        ox.Triple(p4, CKG.event, other), ox.Triple(p4, CKG.role, ROLE.facilitator),
+    ]
+    assert unqualified_links(triples, forms) == [ox.Triple(event, CKG.facilitator, alma)]
+    assert unqualified_links(triples[3:], forms) == []
+    assert unqualified_links(triples, frozenset()) == []
+
+
+@pytest.mark.parametrize("extra, complaint", [
+    ("ckgr:facilitator ckg:unqualifiedForm ckg:trainer .\n", "two ckg:unqualifiedForm properties"),
+    ("ckgr:speaker ckg:unqualifiedForm <https://schema.org/performer> .\n", "the property a ckg: one"),
+])
+def test_an_unqualified_form_the_loader_cannot_write_is_refused_naming_the_ontology(extra, complaint):
+    with pytest.raises(RecordError) as caught:
+        unqualified_forms(_role_ontology(extra))
+    problem = caught.value.problems[0]
+    assert problem.path == "ontology/culturekg.ttl"
+    assert complaint in problem.message
+
+
+def test_the_loader_writes_each_facilitators_link_into_the_events_graph(loaded):
+    store, _ = loaded
+    event = iri("event", "almaty-2017-2005-training")
+    facilitators = objects(store, event, CKG.facilitator)
+    stated = {q.object for q in store.quads() if q.predicate == CKG.agent
+              and ox.Quad(q.subject, CKG.role, ROLE.facilitator, q.graph_name) in store.oxigraph
+              and ox.Quad(q.subject, CKG.event, event, q.graph_name) in store.oxigraph}
+    assert facilitators == stated and len(facilitators) >= 1
+    links = [q for q in store.quads() if q.predicate == CKG.facilitator]
+    assert graph(EV + "almaty-2017-2005-training.yaml") in {q.graph_name for q in links}
+    # Only facilitators: no organizer of any event is linked so.
+    organizers = {q.object for q in store.quads() if q.predicate == CKG.agent
+                  and ox.Quad(q.subject, CKG.role, ROLE.organizer, q.graph_name) in store.oxigraph}
+    assert organizers and not organizers & {q.object for q in links}
 
 
 def test_a_new_chain_in_the_ontology_rewrites_unchanged_records(root):

@@ -15,6 +15,7 @@ from culturekg.store import EmbeddedStore
 
 CKG = "https://w3id.org/culturekg/ontology#"
 CHAIN = "    owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) ;\n"
+FACILITATOR_FORM = "    ckg:unqualifiedForm ckg:facilitator .\n"
 WORKSHOP_IS_EVENT = "    rdfs:subClassOf ckg:Event , schema:EducationEvent ;\n"
 # The miniature project's one stakeholder group took part in an event in Central Asia: Europe misses its
 # sector, which only the chain's links tell.
@@ -77,6 +78,24 @@ def test_a_store_built_without_the_chain_warns_a_query_that_follows_it(root):
     missing_with = {line.split(",")[0] for line in result.stdout.splitlines()[1:]}
     assert missing_without == set()
     assert missing_with == {"https://w3id.org/culturekg/id/sector/ministry-of-culture"}
+
+
+def test_a_store_built_without_a_roles_unqualified_form_warns_a_query_that_follows_it(root):
+    shipped = shipped_ontology_file().read_text(encoding="utf-8")
+    assert FACILITATOR_FORM in shipped
+    # The statement ends the role's description: without it, the one before ends it.
+    _own_ontology(root, shipped.replace(" ;\n" + FACILITATOR_FORM, " .\n"))
+    _built(root)
+    result = _query(root, "facilitators-in-several-countries", "--param", "minCountries=1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert ("warning: query facilitators-in-several-countries: it follows ckg:facilitator, which "
+            f"{shipped_ontology_file()} derives from each participation with the role ckgr:facilitator") in result.stderr
+    without = result.stdout.splitlines()[1:]
+    (root / "ontology" / "culturekg.ttl").unlink()
+    _built(root)
+    result = _query(root, "facilitators-in-several-countries", "--param", "minCountries=1", "--format", "csv")
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert without == [] and len(result.stdout.splitlines()[1:]) >= 2
 
 
 def test_a_store_built_without_a_subclass_axiom_warns_a_query_asking_for_the_superclass(root):

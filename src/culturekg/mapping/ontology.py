@@ -1,5 +1,6 @@
 """The ontology as a graph of its own, so queries can follow the class and property hierarchy, and
-what the loader materializes in each record's graph from it (superclass types, property chain links)."""
+what the loader materializes in each record's graph from it (superclass types, property chain links,
+the unqualified links of participations)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import Problem, RecordError
-from ..vocab import CKG_NS, OWL, RDF, RDFS
+from ..vocab import CKG, CKG_NS, OWL, RDF, RDFS
 
 ONTOLOGY_PATH = "ontology/culturekg.ttl"
 
@@ -110,17 +111,36 @@ class PropertyChain:
     steps: tuple[ChainStep, ...]
 
 
+# A participation is n-ary (event, agent, role, capacity, ...); `ckgr:facilitator ckg:unqualifiedForm
+# ckg:facilitator` says that each participation with that role also gives the binary link
+# `event ckg:facilitator agent`, as PROV-O pairs prov:qualifiedAssociation with prov:wasAssociatedWith.
+# OWL cannot derive it (a property chain cannot test the role), so the ontology states the pairing and
+# the loader writes the links, for the same reason as the chains: a query asking who facilitated
+# follows one triple pattern instead of joining three scans of every participation.
+
+
+@dataclass(frozen=True, order=True)
+class UnqualifiedForm:
+    """`event derived agent` for each participation whose ckg:role is `role`."""
+
+    role: str
+    derived: str
+
+
 @dataclass(frozen=True)
 class Entailments:
-    """What a record's graph says beyond its own triples: the types of each ckg: superclass, and the
-    links of each ckg: property chain. Equal when they would make the same graphs."""
+    """What a record's graph says beyond its own triples: the types of each ckg: superclass, the
+    links of each ckg: property chain and of each role's unqualified form. Equal when they would make
+    the same graphs."""
 
     classes: Superclasses
     chains: frozenset[PropertyChain] = frozenset()
+    unqualified: frozenset[UnqualifiedForm] = frozenset()
 
     def of(self, triples: list[ox.Triple]) -> list[ox.Triple]:
         """The triples `triples` (one graph's) imply and do not state, each once, in a stable order."""
-        return superclass_types(triples, self.classes) + chain_links(triples, self.chains)
+        return (superclass_types(triples, self.classes) + chain_links(triples, self.chains)
+                + unqualified_links(triples, self.unqualified))
 
 
 def ontology_entailments(path: Path) -> Entailments:
@@ -129,7 +149,50 @@ def ontology_entailments(path: Path) -> Entailments:
 
 def entailments(triples: Iterable[ox.Triple]) -> Entailments:
     triples = list(triples)
-    return Entailments(superclasses(triples), property_chains(triples))
+    return Entailments(superclasses(triples), property_chains(triples), unqualified_forms(triples))
+
+
+def unqualified_forms(triples: Iterable[ox.Triple]) -> frozenset[UnqualifiedForm]:
+    """The `role ckg:unqualifiedForm property` statements; the property must be a ckg: one (the loader
+    writes its links into every event's graph), and a role has at most one."""
+    forms: dict[ox.NamedNode, ox.NamedNode] = {}
+    for t in triples:
+        if t.predicate != CKG.unqualifiedForm:
+            continue
+        if not isinstance(t.subject, ox.NamedNode) or not _is_ckg(t.object):
+            raise RecordError([Problem(ONTOLOGY_PATH, f"ckg:unqualifiedForm {t.object}: both the role and the property "
+                                                      f"must be IRIs, the property a ckg: one (given for {t.subject})")])
+        if forms.setdefault(t.subject, t.object) != t.object:
+            raise RecordError([Problem(ONTOLOGY_PATH, f"role {t.subject.value} has two ckg:unqualifiedForm properties: "
+                                                      f"{forms[t.subject].value} and {t.object.value}")])
+    return frozenset(UnqualifiedForm(role.value, prop.value) for role, prop in forms.items())
+
+
+def unqualified_links(triples: list[ox.Triple], forms: frozenset[UnqualifiedForm]) -> list[ox.Triple]:
+    """The `event property agent` triples the participations among `triples` (one graph's) give by their
+    role, and that `triples` do not state."""
+    if not forms:
+        return []
+    by_role = {ox.NamedNode(f.role): ox.NamedNode(f.derived) for f in forms}
+    derived = set(by_role.values())
+    role_of: dict = {}
+    events: dict = {}
+    agents: dict = {}
+    stated = set()
+    for t in triples:
+        if t.predicate == CKG.role and t.object in by_role:
+            role_of[t.subject] = by_role[t.object]
+        elif t.predicate == CKG.event:
+            events.setdefault(t.subject, []).append(t.object)
+        elif t.predicate == CKG.agent:
+            agents.setdefault(t.subject, []).append(t.object)
+        elif t.predicate in derived:
+            stated.add(t)
+    links = {ox.Triple(event, prop, agent)
+             for participation, prop in role_of.items()
+             for event in events.get(participation, ()) for agent in agents.get(participation, ())
+             if not isinstance(event, ox.Literal)}
+    return sorted(links - stated, key=lambda t: (t.predicate.value, str(t.subject), str(t.object)))
 
 
 def property_chains(triples: Iterable[ox.Triple]) -> frozenset[PropertyChain]:

@@ -1,8 +1,9 @@
 """Whether a store holds what a query relies on the loader having derived from the ontology.
 
-The loader writes superclass types and property chain links into each record's graph
-(mapping.ontology.Entailments), and stored queries use them as plain triple patterns: `?e a ckg:Event`
-finds workshops, `?event ckg:participatingSector ?s` follows a chain. A store built with an ontology
+The loader writes superclass types, property chain links and the unqualified links of participations
+into each record's graph (mapping.ontology.Entailments), and stored queries use them as plain triple
+patterns: `?e a ckg:Event` finds workshops, `?event ckg:participatingSector ?s` follows a chain,
+`?event ckg:facilitator ?p` a facilitator's participation. A store built with an ontology
 that lacks such an axiom (a project's own copy, an older one) answers those queries with fewer rows and
 nothing else to show it. So before a query runs, the ontology the store was built with (its ontology
 graph) is compared, for the terms the query names, with the ontology the query was written against:
@@ -58,6 +59,11 @@ def missing_derivations(store: GraphStore, query: StoredQuery, project: Project)
             steps = " ".join(_step(s, names) for s in sorted(chains)[0].steps)
             found.append(f"it follows {display(term, names)}, which {written_against} derives by the property chain "
                          f"( {steps} ) and the ontology the store was built with does not")
+        roles = _roles_of(wanted, iri) - _roles_of(have, iri)
+        if roles:
+            role = display(ox.NamedNode(sorted(roles)[0]), names)
+            found.append(f"it follows {display(term, names)}, which {written_against} derives from each participation "
+                         f"with the role {role} (ckg:unqualifiedForm) and the ontology the store was built with does not")
         lacking = _subclasses(wanted, term) - _subclasses(have, term)
         if lacking:
             shown = ", ".join(display(c, names) for c in sorted(lacking, key=lambda c: c.value)[:4])
@@ -74,6 +80,10 @@ def missing_derivations(store: GraphStore, query: StoredQuery, project: Project)
 
 def _chains_of(entailed: Entailments, iri: str) -> frozenset[PropertyChain]:
     return frozenset(c for c in entailed.chains if c.derived == iri)
+
+
+def _roles_of(entailed: Entailments, iri: str) -> frozenset[str]:
+    return frozenset(f.role for f in entailed.unqualified if f.derived == iri)
 
 
 def _subclasses(entailed: Entailments, cls: ox.NamedNode) -> set[ox.NamedNode]:
