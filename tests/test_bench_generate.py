@@ -146,7 +146,7 @@ def test_experts_work_mostly_in_their_own_region(tmp_path: Path) -> None:
     import yaml
 
     out = tmp_path / "p"
-    assert _generate(out, seed=4, events=1500).returncode == 0
+    assert _generate(out, seed=4, events=3000).returncode == 0
     reference = out / "data" / "reference"
     with (reference / "countries.csv").open(encoding="utf-8") as handle:
         region = {r["iso2"]: r.get("intermediate_region") or r.get("subregion") for r in csv.DictReader(handle)}
@@ -156,9 +156,16 @@ def test_experts_work_mostly_in_their_own_region(tmp_path: Path) -> None:
     for path in (out / "data" / "records" / "events").glob("*.yaml"):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         event_region = region[record["target_countries"][0]]
-        facilitations += [(home[e["person"]], event_region) for e in record["participants"] if e["role"] == "facilitator"]
+        facilitations += [(e["person"], event_region) for e in record["participants"] if e["role"] == "facilitator"]
     # A region none of the experts is based in (at this size, most have one or two) invites them all.
-    served = {expert_region for expert_region, _ in facilitations}
-    at_home = [expert_region == event_region for expert_region, event_region in facilitations if event_region in served]
+    served = {home[person] for person, _ in facilitations}
+    at_home = [home[person] == event_region for person, event_region in facilitations if event_region in served]
     assert len(at_home) > 600
     assert 0.7 < sum(at_home) / len(at_home) < 0.95
+    # Away from home, an expert keeps to one or two regions (those with no expert visiting them aside).
+    away: dict[str, set[str]] = {}
+    for person, event_region in facilitations:
+        if event_region != home[person]:
+            away.setdefault(person, set()).add(event_region)
+    assert len(away) > 10
+    assert sum(len(regions) <= 2 for regions in away.values()) / len(away) > 0.9

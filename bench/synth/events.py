@@ -22,7 +22,8 @@ TYPE_NAMES = {
     "round-table": ("Round table", "Table ronde"), "master-class": ("Master class", "Classe de maître"),
 }
 CAPACITIES = ["International Expert", "International Expert", "National Expert", "Trainer", "Moderator"]
-# Experts come from the event's own region four times in five; the others are invited from elsewhere.
+# Experts come from the event's own region four times in five; the others are invited from elsewhere,
+# from among the experts who also work in that region.
 HOME_EXPERTS = 0.8
 # Facilitations one person takes on in a year at most: busy trainers run two or three workshops a month.
 EXPERT_YEAR_LIMIT = 30
@@ -84,8 +85,13 @@ class EventGenerator:
         chosen: list[str] = []
         full = self.fully_booked.setdefault(year, set())
         for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
-            region = group if group in self.world.experts and rng.random() < HOME_EXPERTS else rng.choice(self.expert_regions)
-            for person in self.world.experts[region].draw_distinct(rng, 1, set(chosen) | full):
+            if group in self.world.experts and rng.random() < HOME_EXPERTS:
+                pool = self.world.experts[group]
+            elif group in self.world.visitors:
+                pool = self.world.visitors[group]
+            else:
+                pool = self.world.experts[rng.choice(self.expert_regions)]
+            for person in pool.draw_distinct(rng, 1, set(chosen) | full):
                 chosen.append(person)
                 self.booked[person, year] = self.booked.get((person, year), 0) + 1
                 if self.booked[person, year] >= EXPERT_YEAR_LIMIT:

@@ -67,6 +67,7 @@ class World:
     foundations: list[str] = field(default_factory=list)
     donors: list[str] = field(default_factory=list)
     experts: dict[str, PowerLaw] = field(default_factory=dict)  # region key -> the experts based there
+    visitors: dict[str, PowerLaw] = field(default_factory=dict)  # region key -> experts from elsewhere who work there
     people: list[str] = field(default_factory=list)
 
 
@@ -245,6 +246,15 @@ def _write_people(target: Path, world: World, events: int, seed: int, rng: rando
         region = region_of.get(home[person]) or rng.choice(sorted(world.groups))
         based.setdefault(region, []).append(person)
     world.experts = {region: PowerLaw(people, exponent=1.05) for region, people in sorted(based.items())}
+    # Invited abroad, an expert goes back to the one or two regions they are known in (a language, a
+    # network, a programme), not to a region drawn afresh each time.
+    visiting: dict[str, list[str]] = {}
+    for region, people in sorted(based.items()):
+        elsewhere = [r for r in sorted(world.groups) if r != region]
+        for person in people:
+            for away in rng.sample(elsewhere, k=min(len(elsewhere), rng.choice([1, 1, 2]))):
+                visiting.setdefault(away, []).append(person)
+    world.visitors = {region: PowerLaw(people, exponent=1.05) for region, people in sorted(visiting.items())}
     write_text(target / "people.meta.yaml", dump_yaml({"title": f"People ({MARK})", "sources": [synthetic_source(seed, "People")]}))
     return count
 
