@@ -26,7 +26,7 @@ from synth.reference import COPIED, ReferenceMissing, read_world, write_referenc
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = "SYNTHETIC.json"
 # Bump when the output for given arguments changes, so cached projects in bench/out are regenerated.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 
 def reference_digest(reference: Path) -> str:
