@@ -278,7 +278,12 @@ def test_repush_replaces_only_the_changed_graph(server, mode, request, tmp_path)
 
     assert second.plan.write == [changed, minter.meta_graph]
     assert second.plan.drop == []
+    # The meta graph is edited in place: the changed record's checksum out, the new one in.
+    removed, added = second.plan.meta_edit
+    assert [t.subject for t in removed] == [t.subject for t in added] == [changed]
     fresh = remote_store(endpoint, mode, base)
+    meta_remote = Counter(comparable_quad(q) for q in fresh.quads(minter.meta_graph))
+    assert meta_remote == Counter(comparable_quad(q) for q in local.quads(minter.meta_graph))
     assert marker in [q.triple for q in fresh.quads(untouched)]
     changed_remote = Counter(comparable_quad(q) for q in fresh.quads(changed))
     assert changed_remote == Counter(comparable_quad(q) for q in local.quads(changed))

@@ -19,6 +19,7 @@ from culturekg.store.remote import EndpointError
 from culturekg.vocab import CKG
 
 MINIATURE = Path(__file__).resolve().parent / "fixtures" / "records" / "project"
+_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class CutAfter:
@@ -103,3 +104,84 @@ def test_an_empty_local_store_is_refused(built):
     project, _ = built
     with pytest.raises(ConfigError, match="culturekg build"):
         plan(EmbeddedStore(), EmbeddedStore(), project.base_iri)
+
+
+class Recording:
+    """A target that keeps every change it is given."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store, self.changes = store, []
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def apply(self, change: GraphChange) -> None:
+        self.changes.append(change)
+        self.store.apply(change)
+
+
+def _retitle(project) -> ox.NamedNode:
+    path = project.data_dir / "records" / "events" / "felt-2019.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\ntitle: Felt carpet exhibition\n" in text
+    path.write_text(text.replace("\ntitle: Felt carpet exhibition\n", "\ntitle: Felt carpets, renamed\n"), encoding="utf-8")
+    return Minter(project.base_iri).graph("data/records/events/felt-2019.yaml")
+
+
+@pytest.fixture
+def one_record_changed(built):
+    """Pushed, then one record changed and built again (not yet pushed)."""
+    project, local = built
+    target = EmbeddedStore()
+    push(local, target, project.base_iri)
+    changed = _retitle(project)
+    load(project, local)
+    return project, local, target, changed
+
+
+def test_a_few_changed_checksums_are_edited_into_the_targets_meta_graph(one_record_changed):
+    project, local, target, changed = one_record_changed
+    meta = Minter(project.base_iri).meta_graph
+    recording = Recording(target)
+    report = push(local, recording, project.base_iri)
+    assert report.plan.write == [changed, meta]
+    remove, add = report.plan.meta_edit
+    assert [t.predicate for t in remove] == [CKG.sha256] and [t.predicate for t in add] == [CKG.sha256]
+    assert remove[0].subject == add[0].subject == changed
+    assert [set(c.replace) for c in recording.changes] == [{changed}, set()]
+    assert recording.changes[-1].edit == {meta: (remove, add)}
+    assert report.summary().startswith(f"2 graph(s) written ({len(local.construct(_ALL, {'g': changed})) + 1} triples) "
+                                       "(the meta graph edited: 1 triple(s) out, 1 in), 0 dropped")
+    assert set(target.quads()) == set(local.quads())
+    # Everything asked for, or a blank node in the target's meta graph: written whole.
+    assert plan(local, target, project.base_iri, everything=True).meta_edit is None
+    target.oxigraph.add(ox.Quad(meta, ox.NamedNode("urn:test:note"), ox.BlankNode(), meta))
+    record = project.data_dir / "records" / "events" / "felt-2019.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("Felt carpets, renamed", "Felt carpets, again"), encoding="utf-8")
+    load(project, local)
+    whole = push(local, target, project.base_iri)
+    assert whole.plan.meta_edit is None
+    assert set(target.quads()) == set(local.quads())
+
+
+class CutInsideEdit(Recording):
+    """A target whose connection drops after the removals of an edit and before its additions."""
+
+    def apply(self, change: GraphChange) -> None:
+        if change.edit:
+            for graph, (remove, _) in change.edit.items():
+                self.store.apply(GraphChange(edit={graph: (remove, [])}))
+            raise EndpointError("cut")
+        self.store.apply(change)
+
+
+def test_a_push_cut_inside_the_meta_edit_is_completed_by_the_next(one_record_changed):
+    project, local, target, changed = one_record_changed
+    with pytest.raises(EndpointError):
+        push(local, CutInsideEdit(target), project.base_iri)
+    # The changed graph lost its checksum, so the next push writes it again and the checksum back.
+    again = plan(local, target, project.base_iri)
+    assert changed in again.write
+    push(local, target, project.base_iri)
+    assert set(target.quads()) == set(local.quads())
+    assert plan(local, target, project.base_iri).empty

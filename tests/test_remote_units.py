@@ -8,7 +8,7 @@ from email.message import Message
 import pyoxigraph as ox
 import pytest
 
-from culturekg.store.chunks import update_requests
+from culturekg.store.chunks import edit_requests, update_requests
 from culturekg.store.http import EndpointError, check_complete
 from culturekg.store.results import ResultsFormatError, parse_ask, parse_select
 
@@ -31,6 +31,24 @@ def test_first_request_drops_the_graph_and_later_ones_add():
     for text in requests:
         store.update(text)
     assert {q.triple for q in store.quads_for_pattern(None, None, None, G)} == set(triples)
+
+
+def test_an_edit_removes_then_adds_in_requests_of_the_chunk_size():
+    old = [ox.Triple(iri(i), P, ox.Literal(f"old {i}")) for i in range(4)]
+    new = [ox.Triple(iri(i), P, ox.Literal(f"new \"{i}\"")) for i in range(5)]
+    requests = list(edit_requests(G, old[:3], new[:4], 2))
+    assert [r.split(" {")[0] for r in requests] == ["DELETE DATA"] * 2 + ["INSERT DATA"] * 2
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, G) for t in old + new[4:])
+    for text in requests:
+        store.update(text)
+    assert {q.triple for q in store.quads_for_pattern(None, None, None, G)} == {old[3], *new}
+    assert list(edit_requests(G, [], [], 5)) == []
+
+
+def test_an_edit_cannot_name_a_blank_node():
+    with pytest.raises(ValueError, match="blank node"):
+        list(edit_requests(G, [ox.Triple(iri(0), P, ox.BlankNode())], [], 5))
 
 
 def test_an_empty_graph_is_only_dropped():

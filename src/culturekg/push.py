@@ -5,7 +5,9 @@ file, in the meta graph): a graph is written when its checksum differs, when the
 when it has no checksum, or when another mapping version wrote the target; graphs the target has
 under the project's prefix but the build does not are dropped. The meta graph goes last, so a push
 cut short leaves the target's checksums as they were after the last complete push, and the next
-push rewrites everything changed since then, including what was not finished.
+push rewrites everything changed since then, including what was not finished. When few of its
+triples changed, the meta graph is edited in place (its changed triples removed and added) instead
+of written whole.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class PushPlan:
     write: list[ox.NamedNode] = field(default_factory=list)
     drop: list[ox.NamedNode] = field(default_factory=list)
     unchanged: list[ox.NamedNode] = field(default_factory=list)
+    # The meta graph's triples to remove and add, when the target's is edited in place rather than
+    # written whole (it is still listed in `write`, last).
+    meta_edit: tuple[list[ox.Triple], list[ox.Triple]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -41,8 +46,12 @@ class PushReport:
     triples_written: int = 0
 
     def summary(self) -> str:
+        edited = ""
+        if self.plan.meta_edit is not None:
+            removed, added = self.plan.meta_edit
+            edited = f" (the meta graph edited: {len(removed)} triple(s) out, {len(added)} in)"
         return (
-            f"{len(self.plan.write)} graph(s) written ({self.triples_written} triples), "
+            f"{len(self.plan.write)} graph(s) written ({self.triples_written} triples){edited}, "
             f"{len(self.plan.drop)} dropped, {len(self.plan.unchanged)} unchanged"
         )
 
@@ -66,9 +75,21 @@ def plan(source: GraphStore, target: GraphStore, base_iri: str, *, everything: b
         (result.unchanged if same else result.write).append(graph)
     if meta in local and (result.write or result.drop or meta not in remote or everything):
         result.write.append(meta)
+        if meta in remote and not everything and not remapped and target.edits_triples and local_meta.whole and remote_meta.whole:
+            result.meta_edit = _edit(remote_meta.all_triples(), local_meta.all_triples())
     elif meta in local:
         result.unchanged.append(meta)
     return result
+
+
+def _edit(old: set[ox.Triple], new: set[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+    """The meta graph's changes, when they are few: one changed record changes two triples of the
+    206,000 at 50,000 events, which took 25 s to write whole to an Oxigraph server."""
+    remove, add = old - new, new - old
+    if len(remove) + len(add) > len(new) // 2:
+        return None
+    order = lambda t: (t.subject.value, t.predicate.value, str(t.object))  # noqa: E731
+    return sorted(remove, key=order), sorted(add, key=order)
 
 
 def push(
@@ -89,10 +110,17 @@ def push(
         done += 1
         if progress is not None:
             progress(graph, done, total)
+    meta = Minter(base_iri).meta_graph
     for graph in steps.write:
-        triples = [quad.triple for quad in source.quads(graph)]
-        target.apply(GraphChange(replace={graph: triples}))
-        report.triples_written += len(triples)
+        if graph == meta and steps.meta_edit is not None:
+            # Still last, and the graphs it describes are all written: a push cut inside the edit leaves
+            # some checksums missing or old, whose graphs the next push writes again.
+            target.apply(GraphChange(edit={graph: steps.meta_edit}))
+            report.triples_written += len(steps.meta_edit[1])
+        else:
+            triples = [quad.triple for quad in source.quads(graph)]
+            target.apply(GraphChange(replace={graph: triples}))
+            report.triples_written += len(triples)
         done += 1
         if progress is not None:
             progress(graph, done, total)

@@ -67,14 +67,22 @@ class StoredMeta:
     """What the last load wrote to the meta graph, by graph."""
 
     triples: dict[ox.NamedNode, list[ox.Triple]]
+    # Whether the graph has no blank node, so that `triples` hold all of it and each can be named in an
+    # edit (the loader writes none, but whoever else writes to an endpoint's graphs may).
+    whole: bool = True
 
     @classmethod
     def read(cls, store: GraphStore, meta_graph: ox.NamedNode) -> StoredMeta:
         triples: dict[ox.NamedNode, list[ox.Triple]] = {}
+        whole = True
         for quad in store.quads(meta_graph):
             if isinstance(quad.subject, ox.NamedNode):
                 triples.setdefault(quad.subject, []).append(quad.triple)
-        return cls(triples)
+            whole = whole and isinstance(quad.subject, ox.NamedNode) and not isinstance(quad.object, ox.BlankNode)
+        return cls(triples, whole)
+
+    def all_triples(self) -> set[ox.Triple]:
+        return {t for ts in self.triples.values() for t in ts}
 
     def sha256(self, graph: ox.NamedNode) -> str | None:
         for triple in self.triples.get(graph, ()):

@@ -33,10 +33,13 @@ class QueryResult:
 
 @dataclass
 class GraphChange:
-    """What one load does to the store: graphs to (re)write with their full content, graphs to drop."""
+    """What one load does to the store: graphs to (re)write with their full content, graphs to drop,
+    and graphs to edit in place (`edit[graph] = (remove, add)`: triples without blank nodes, which
+    only their own graph's request could name)."""
 
     replace: dict[ox.NamedNode, list[ox.Triple]] = field(default_factory=dict)
     drop: set[ox.NamedNode] = field(default_factory=set)
+    edit: dict[ox.NamedNode, tuple[list[ox.Triple], list[ox.Triple]]] = field(default_factory=dict)
 
     def triple_count(self) -> int:
         return sum(len(t) for t in self.replace.values())
@@ -48,7 +51,11 @@ class GraphStore(Protocol):
     def named_graphs(self) -> set[ox.NamedNode]: ...
 
     def apply(self, change: GraphChange) -> None:
-        """Replace and drop whole named graphs; other graphs are left as they are."""
+        """Replace and drop whole named graphs, then make the edits; other graphs are left as they are."""
+
+    @property
+    def edits_triples(self) -> bool:
+        """Whether `apply` can take `GraphChange.edit` (an endpoint needs SPARQL Update for it)."""
 
     def select(self, query: str, bindings: Bindings | None = None) -> QueryResult: ...
 

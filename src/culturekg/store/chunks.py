@@ -1,4 +1,5 @@
-"""SPARQL Update requests that replace one named graph, for endpoints without the Graph Store Protocol.
+"""SPARQL Update requests that replace one named graph, for endpoints without the Graph Store Protocol,
+or edit one in place.
 
 A blank node label means one node only inside one request, so every triple that shares a blank
 node (directly or through others, as in an OWL restriction or an RDF list) goes into the same
@@ -74,3 +75,16 @@ def update_requests(graph: ox.NamedNode, triples: Sequence[ox.Triple], size: int
     yield drop if first is None else drop + " ;\n" + _insert(graph, first)
     for chunk in chunks:
         yield _insert(graph, chunk)
+
+
+def edit_requests(graph: ox.NamedNode, remove: Sequence[ox.Triple], add: Sequence[ox.Triple], size: int) -> Iterator[str]:
+    """DELETE DATA then INSERT DATA of at most `size` triples a request, the removals first. The triples
+    must have no blank node: DELETE DATA cannot name one."""
+    if size < 1:
+        raise ValueError("chunk size must be at least 1 triple")
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in (*remove, *add)):
+        raise ValueError("an edit in place cannot name a blank node")
+    for verb, triples in (("DELETE DATA", remove), ("INSERT DATA", add)):
+        for start in range(0, len(triples), size):
+            body = ox.serialize(triples[start:start + size], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            yield verb + " { GRAPH " + str(graph) + " {\n" + body + "} }"

@@ -70,6 +70,15 @@ class EmbeddedStore:
             # A transaction, in RocksDB's write-ahead log until the store is closed (close()
             # flushes): flushing each small write to its own files cost 45 ms a time.
             self._store.extend(quads)
+        for graph in sorted(change.edit, key=lambda g: g.value):
+            remove, add = change.edit[graph]
+            for t in remove:
+                self._store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in add)
+
+    @property
+    def edits_triples(self) -> bool:
+        return True
 
     def bulk_replace(self, graphs: set[ox.NamedNode], nquads: BinaryIO, *, whole: bool = False) -> None:
         for graph in sorted(graphs, key=lambda g: g.value):

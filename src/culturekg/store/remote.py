@@ -27,7 +27,7 @@ from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
 from ..sparql import QueryRefused, bind, check_local, is_update
 from .base import Bindings, GraphChange, QueryResult
-from .chunks import update_requests
+from .chunks import edit_requests, update_requests
 from .http import NETWORK_ERRORS, Auth, EndpointError, allow_headers, check_complete, failure, opener, send
 from .results import ResultsFormatError, parse_ask, parse_select
 
@@ -246,6 +246,17 @@ class RemoteStore:
                 self._put(graph, triples)
                 graphs.add(graph)
             self._graphs = set(graphs)
+        for graph in sorted(change.edit, key=lambda g: g.value):
+            remove, add = change.edit[graph]
+            for text in edit_requests(graph, remove, add, self.chunk_triples):
+                self._send(text, INSERT)
+            if add:
+                graphs.add(graph)
+                self._graphs = set(graphs)
+
+    @property
+    def edits_triples(self) -> bool:
+        return True
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         for name in sorted(self.named_graphs() if graph is None else {graph}, key=lambda g: g.value):
