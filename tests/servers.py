@@ -102,15 +102,16 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoi
 
 
 @contextlib.contextmanager
-def running_oxigraph(folder: Path) -> Iterator[Endpoint]:
-    """An Oxigraph server of its own, for tests that need one holding nothing but their graphs."""
+def running_oxigraph(folder: Path, *options: str) -> Iterator[Endpoint]:
+    """An Oxigraph server of its own, for tests that need one holding nothing but their graphs
+    (`options` go to `oxigraph serve`, e.g. --union-default-graph)."""
     binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"],
+            [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}", *options],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     base = f"http://127.0.0.1:{port}"

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from culturekg.project import load_project
 from culturekg.store import EmbeddedStore
 from culturekg.store.http import ENV_AUTH, ENV_PASSWORD, ENV_USER
 from culturekg.store.remote import RemoteStore
-from servers import VIRTUOSO_MAX_ROWS, free_port, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
+from servers import VIRTUOSO_MAX_ROWS, free_port, oxigraph_server, running_oxigraph, scripted_endpoint, virtuoso_server  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
@@ -142,3 +143,38 @@ def test_export_from_an_endpoint_equals_the_local_export(project, oxigraph_serve
     # The endpoint names blank nodes its own way: compare them by position only.
     shape = lambda quads: sorted(tuple("_" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in quads)  # noqa: E731
     assert shape(exported) == shape(local)
+
+
+@pytest.mark.parametrize("command", [["query", "run", "co-organizers", "--param", "org=unesco-almaty"], ["query", "check"],
+                                     ["validate"], ["export"]])
+def test_every_endpoint_command_takes_the_endpoint_options(project, scripted_endpoint, command):
+    slow = ["--endpoint", scripted_endpoint.base + "/slow"]
+    # Given up on long before the default timeout (60 s) would have.
+    started = time.monotonic()
+    timed_out = cli("-C", str(project), *command, *slow, "--timeout", "0.3")
+    assert timed_out.exit_code == 3 and "timeout" in timed_out.stderr, timed_out.output
+    from_env = cli("-C", str(project), *command, *slow, env={"CULTUREKG_ENDPOINT_TIMEOUT": "0.3"})
+    assert from_env.exit_code == 3 and "timeout" in from_env.stderr, from_env.output
+    assert time.monotonic() - started < 30
+    bad = cli("-C", str(project), *command, *slow, "--dataset", "everything")
+    assert bad.exit_code == 2 and "'everything' is not one of auto, named, union, endpoint" in " ".join(bad.stderr.replace("│", " ").split())
+    for option in (["--row-limit", "0"], ["--auth", "kerberos", "--user", "u", "--password", "p"]):
+        refused = cli("-C", str(project), *command, *slow, *option)
+        assert refused.exit_code == 2, (option, refused.output)
+
+
+def test_the_endpoints_own_default_graph_when_asked(project, tmp_path):
+    """--dataset endpoint names no graph: right on a server whose default graph is the union of the
+    project's graphs, and what that server holds besides is then seen too (the operator's choice)."""
+    query = ["query", "run", "events-per-target-country", "--format", "csv"]
+    local = cli("-C", str(project), *query)
+    assert local.exit_code == 0 and len(local.output.splitlines()) > 1
+    for options, same in ((["--union-default-graph"], True), ([], False)):
+        with running_oxigraph(tmp_path / f"server{len(options)}", *options) as server:
+            pushed = cli("-C", str(project), "push", "--endpoint", server.query_url, "--update-url", server.update_url)
+            assert pushed.exit_code == 0, pushed.output
+            remote = cli("-C", str(project), *query, "--endpoint", server.query_url, "--dataset", "endpoint")
+            assert remote.exit_code == 0, remote.output
+            # Without the union, the server's default graph is its own, empty one.
+            assert (sorted(remote.output.splitlines()) == sorted(local.output.splitlines())) is same
+            assert same or remote.output.splitlines()[1:] == []

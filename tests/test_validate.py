@@ -265,7 +265,7 @@ def test_command_exit_status_0_on_a_conforming_store(tmp_path):
 def test_command_refuses_a_missing_store_and_a_bad_format(tmp_path):
     result = CliRunner().invoke(app, ["-C", str(ROOT), "--store", str(tmp_path / "none"), "validate"])
     assert result.exit_code != 0
-    assert "no store there yet" in str(result.exception) + result.output
+    assert "no store here yet" in str(result.exception) + result.output
     result = CliRunner().invoke(app, ["-C", str(ROOT), "--store", str(tmp_path), "validate", "--format", "xml"])
     assert result.exit_code == 2
     assert "'xml' is not one of text, turtle, json" in result.output

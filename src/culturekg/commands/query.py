@@ -13,15 +13,9 @@ from ..queries.formats import FORMATS, render
 from ..queries.runner import parse_assignments, run
 from ..state import AppState
 from ..store.base import GraphStore
-from .remote import endpoint_store
+from .remote import EndpointOptions, open_store, with_endpoint_options
 
-ENDPOINT_HELP = "Run on this SPARQL endpoint instead of the local store (credentials: CULTUREKG_ENDPOINT_USER/_PASSWORD/_AUTH)."
-
-
-def _open_store(state: AppState, endpoint: str | None = None) -> GraphStore:
-    if endpoint:
-        return endpoint_store(state, endpoint)
-    return state.open_store(read_only=True)
+ENDPOINT_HELP = "Run on this SPARQL endpoint instead of the local store."
 
 
 def _warn_missing_derivations(state: AppState, store: GraphStore, query: StoredQuery) -> None:
@@ -55,12 +49,14 @@ def register(app: typer.Typer) -> None:
         typer.echo(query.text, nl=False)
 
     @sub.command("run")
+    @with_endpoint_options
     def run_query(
         ctx: typer.Context,
         name: str = typer.Argument(..., help="Query name (file name without .rq)."),
         param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeat for several parameters."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: " + ", ".join(FORMATS) + "."),
         endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+        options: EndpointOptions = EndpointOptions(),
     ) -> None:
         """Run one stored query on the store and print its answer."""
         state: AppState = ctx.obj
@@ -68,7 +64,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
         query = get(state.project.queries_dirs, name)
         values = parse_assignments(param)
-        store = _open_store(state, endpoint)
+        store = open_store(state, endpoint, options)
         try:
             result = run(store, query, values, minter=Minter(state.project.base_iri))
             _warn_missing_derivations(state, store, query)
@@ -77,14 +73,16 @@ def register(app: typer.Typer) -> None:
         typer.echo(render(result, fmt, state.project.base_iri), nl=False)
 
     @sub.command("check")
+    @with_endpoint_options
     def check(
         ctx: typer.Context,
         endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+        options: EndpointOptions = EndpointOptions(),
     ) -> None:
         """Run every *-violation query; exit status 1 when any returns rows."""
         state: AppState = ctx.obj
         checks = [q for q in find(state.project.queries_dirs).values() if q.is_violation]
-        store = _open_store(state, endpoint)
+        store = open_store(state, endpoint, options)
         failed = 0
         try:
             for query in checks:

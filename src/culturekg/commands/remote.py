@@ -1,22 +1,25 @@
 """`culturekg push` (the build to a SPARQL endpoint) and `culturekg export` (the store as N-Quads).
 
 `endpoint_store` is the seam other commands use to read from an endpoint instead of the local
-store (`query run --endpoint URL`): credentials come from options or the environment
-(CULTUREKG_ENDPOINT_USER, CULTUREKG_ENDPOINT_PASSWORD, CULTUREKG_ENDPOINT_AUTH), never from code.
+store (`query run --endpoint URL`), with the same options (credentials, timeout, row limit,
+dataset), each also read from its CULTUREKG_ENDPOINT_* variable; credentials never come from code.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .. import export as exporter
 from .build import _progress_bar
-from ..errors import ConfigError
 from ..state import AppState
 from ..store.base import GraphStore
 from ..store.http import SCHEMES, resolve_auth
@@ -25,56 +28,102 @@ if TYPE_CHECKING:
     from ..store.remote import RemoteStore
 
 DEFAULT_TIMEOUT_S = 60.0
+DATASET_MODES = ("auto", "named", "union", "endpoint")
+
+# The options of every command that reads from or writes to an endpoint, each with its variable
+# (an option given wins over the variable).
+User = Annotated[Optional[str], typer.Option("--user", help="User name; default: $CULTUREKG_ENDPOINT_USER.")]
+Password = Annotated[Optional[str], typer.Option("--password", help="Password; default: $CULTUREKG_ENDPOINT_PASSWORD.")]
+AuthScheme = Annotated[Optional[str], typer.Option(
+    "--auth", help=f"HTTP authentication: {' or '.join(SCHEMES)}; default: $CULTUREKG_ENDPOINT_AUTH or basic.")]
+Timeout = Annotated[float, typer.Option(
+    "--timeout", min=0.001, envvar="CULTUREKG_ENDPOINT_TIMEOUT", help="Seconds any one request may take.")]
+RowLimit = Annotated[Optional[int], typer.Option(
+    "--row-limit", min=1, envvar="CULTUREKG_ENDPOINT_ROW_LIMIT",
+    help="Most rows the endpoint returns in one answer (Virtuoso: ResultSetMaxRows); reads page below it.")]
+Dataset = Annotated[str, typer.Option(
+    "--dataset", envvar="CULTUREKG_ENDPOINT_DATASET",
+    help="How queries see only the project's graphs: auto (named up to 1,000 graphs, the server's union above, "
+         "on Virtuoso and Oxigraph), named, union, or endpoint (the endpoint's own default graph, made the union "
+         "of the project's graphs by its operator).")]
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    user: str | None = None
+    password: str | None = None
+    auth: str | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    row_limit: int | None = None
+    dataset: str = "auto"
+
+
+_OPTIONS = (("user", User, None), ("password", Password, None), ("auth", AuthScheme, None),
+            ("timeout", Timeout, DEFAULT_TIMEOUT_S), ("row_limit", RowLimit, None), ("dataset", Dataset, "auto"))
+
+
+def with_endpoint_options(command: Callable) -> Callable:
+    """The command with the endpoint options added to its command line, handed to it as one
+    `options: EndpointOptions` argument: every command that takes --endpoint takes them the same way."""
+    signature = inspect.signature(command)
+    kept = [p for p in signature.parameters.values() if p.name != "options"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for name, annotation, default in _OPTIONS]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        options = EndpointOptions(**{name: kwargs.pop(name) for name, _, _ in _OPTIONS})
+        return command(*args, options=options, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + added)
+    wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "options"},
+                               **{name: annotation for name, annotation, _ in _OPTIONS}}
+    return wrapper
 
 
 def endpoint_store(
     state: AppState,
     endpoint: str,
+    options: EndpointOptions = EndpointOptions(),
     *,
     update_url: str | None = None,
     gsp_url: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    auth: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
-    row_limit: int | None = None,
 ) -> RemoteStore:
     # Imported when an endpoint is named: the local commands need none of the HTTP client.
     from ..store.remote import RemoteStore
 
+    if options.dataset not in DATASET_MODES:
+        raise typer.BadParameter(f"{options.dataset!r} is not one of {', '.join(DATASET_MODES)}", param_hint="--dataset")
     return RemoteStore(
         endpoint,
         update_url=update_url,
         gsp_url=gsp_url,
-        auth=resolve_auth(user, password, auth),
-        timeout=timeout,
+        auth=resolve_auth(options.user, options.password, options.auth),
+        timeout=options.timeout,
         base_iri=state.project.base_iri,
-        row_limit=row_limit,
+        row_limit=options.row_limit,
+        dataset=options.dataset,
     )
 
 
-def open_store(state: AppState, endpoint: str | None, *, read_only: bool = True) -> GraphStore:
-    """The endpoint when one is named (credentials from the environment), else the local store."""
+def open_store(state: AppState, endpoint: str | None, options: EndpointOptions = EndpointOptions(), *,
+               read_only: bool = True) -> GraphStore:
+    """The endpoint when one is named, else the local store."""
     if endpoint:
-        return endpoint_store(state, endpoint)
-    if not state.resolved_store_path.is_dir():
-        raise ConfigError(f"{state.resolved_store_path}: no store there yet; run `culturekg build` first (or pass --store)")
+        return endpoint_store(state, endpoint, options)
     return state.open_store(read_only=read_only)
 
 
 def register(app: typer.Typer) -> None:
     @app.command("push")
+    @with_endpoint_options
     def push(
         ctx: typer.Context,
         endpoint: str = typer.Option(..., "--endpoint", help="SPARQL 1.1 query URL of the endpoint."),
         update_url: Optional[str] = typer.Option(None, "--update-url", help="SPARQL Update URL; default: the query URL."),
         gsp_url: Optional[str] = typer.Option(None, "--gsp-url", help="Graph Store Protocol URL; without it graphs are written with SPARQL Update."),
-        user: Optional[str] = typer.Option(None, "--user", help="User name; default: $CULTUREKG_ENDPOINT_USER."),
-        password: Optional[str] = typer.Option(None, "--password", help="Password; default: $CULTUREKG_ENDPOINT_PASSWORD."),
-        auth: Optional[str] = typer.Option(None, "--auth", help=f"HTTP authentication: {' or '.join(SCHEMES)}; default: $CULTUREKG_ENDPOINT_AUTH or basic."),
-        timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout", min=0.001, help="Seconds any one request may take."),
         everything: bool = typer.Option(False, "--all", help="Write every graph, not only those whose source changed."),
-        row_limit: Optional[int] = typer.Option(None, "--row-limit", min=1, help="Most rows the endpoint returns in one answer (Virtuoso: ResultSetMaxRows); reads page below it."),
+        options: EndpointOptions = EndpointOptions(),
     ) -> None:
         """Write the local build's named graphs (records, meta, ontology) to a SPARQL endpoint.
 
@@ -86,10 +135,7 @@ def register(app: typer.Typer) -> None:
         state: AppState = ctx.obj
         local = open_store(state, None)
         try:
-            remote = endpoint_store(
-                state, endpoint, update_url=update_url, gsp_url=gsp_url,
-                user=user, password=password, auth=auth, timeout=timeout, row_limit=row_limit,
-            )
+            remote = endpoint_store(state, endpoint, options, update_url=update_url, gsp_url=gsp_url)
             with _progress_bar(Console(stderr=True)) as bar:
                 task = bar.add_task("Writing graphs", total=None)
 
@@ -102,16 +148,18 @@ def register(app: typer.Typer) -> None:
         typer.echo(report.summary())
 
     @app.command("export")
+    @with_endpoint_options
     def export(
         ctx: typer.Context,
         fmt: str = typer.Option("nquads", "--format", "-f", help=f"Output: {', '.join(exporter.FORMATS)}."),
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write; default: standard output."),
         endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Export from this SPARQL endpoint instead of the local store."),
+        options: EndpointOptions = EndpointOptions(),
     ) -> None:
         """Every quad of the store (all named graphs), streamed, never held in memory."""
         state: AppState = ctx.obj
         exporter.rdf_format(fmt)
-        store = open_store(state, endpoint)
+        store = open_store(state, endpoint, options)
         try:
             if out is None:
                 exporter.write(store, sys.stdout.buffer, fmt)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..state import AppState
-from .remote import open_store
+from .remote import EndpointOptions, open_store, with_endpoint_options
 
 # The validation package (rdflib and the shapes) is imported when the command runs, not when the
 # command line starts: every other command would wait for it.
@@ -18,6 +18,7 @@ FORMATS = ("text", "turtle", "json")
 
 def register(app: typer.Typer) -> None:
     @app.command("validate")
+    @with_endpoint_options
     def validate_command(
         ctx: typer.Context,
         fmt: str = typer.Option("text", "--format", "-f", help="Output: text, turtle (the sh:ValidationReport graph) or json."),
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
             help="Revalidate only what changed since the last --incremental run on the local store (same report as a "
                  "full run); the first one is full and keeps the state beside the store.",
         ),
+        options: EndpointOptions = EndpointOptions(),
     ) -> None:
         """Check the store against ontology/shapes.ttl; exit status 1 when there are violations.
 
@@ -44,8 +46,8 @@ def register(app: typer.Typer) -> None:
         if engine not in ENGINES:
             raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINES)}", param_hint="--engine")
         shapes = load_shapes(state.project)
-        # The local store, or the endpoint named (credentials from CULTUREKG_ENDPOINT_*).
-        store = open_store(state, endpoint)
+        # The local store, or the endpoint named.
+        store = open_store(state, endpoint, options)
         try:
             # Keeping the state costs a pass over every quad, so only runs that want it pay for it.
             state_file = state_path(state.resolved_store_path) if endpoint is None and incremental else None

@@ -45,7 +45,7 @@ _PROBE = "ASK {}"
 # events (50,017 graphs) a stored query took 219 s on Oxigraph instead of 1.6 s with its union
 # default graph, and Virtuoso had not answered after ten minutes.
 NAMED_DATASET_MAX = 1000
-DATASETS = ("auto", "named", "union")
+DATASETS = ("auto", "named", "union", "endpoint")
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _PAGE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
 _WHOLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -68,8 +68,11 @@ class RemoteStore:
     ) -> None:
         """`row_limit` is the most rows the endpoint returns (Virtuoso's ResultSetMaxRows), when known.
         `dataset` is how a query is limited to the project's graphs: "named" names them all, "union"
-        takes the server's union without the other graphs (an error where the server has none), and
-        "auto" names them up to NAMED_DATASET_MAX graphs and takes the union above, where it can."""
+        takes the server's union without the other graphs (an error where the server has none),
+        "auto" names them up to NAMED_DATASET_MAX graphs and takes the union above, where it can, and
+        "endpoint" names nothing and takes the endpoint's own default graph, which its operator has made
+        the union of the project's graphs (Fuseki's unionDefaultGraph, `oxigraph serve
+        --union-default-graph`): the one way to a big project's union on other servers."""
         for url in (query_url, update_url, gsp_url):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 # Bad options are the user's input (exit 2), not a server that failed (exit 3).
@@ -112,7 +115,9 @@ class RemoteStore:
         if self.auth is not None:
             wrapper.setHTTPAuth(self.auth.scheme.upper())
             wrapper.setCredentials(self.auth.user, self.auth.password, realm=self.auth.realm)
-        if dataset and self._union_kind() == "oxigraph":
+        if dataset and self.dataset == "endpoint":
+            pass
+        elif dataset and self._union_kind() == "oxigraph":
             wrapper.addParameter("union-default-graph", "true")
         elif dataset and self._union_kind() is None:
             graphs = sorted(g.value for g in self.named_graphs()) or [self._empty_dataset()]
