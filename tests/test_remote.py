@@ -140,6 +140,8 @@ def test_pushed_graphs_hold_the_same_quads(pushed):
     assert remote.count() == local.count()
     for graph in sorted(local.named_graphs(), key=lambda g: g.value):
         assert Counter(comparable_quad(q) for q in remote.quads(graph)) == Counter(comparable_quad(q) for q in local.quads(graph)), graph
+    # Every graph at once (one streamed answer from the Oxigraph server).
+    assert Counter(comparable_quad(q) for q in remote.quads()) == Counter(comparable_quad(q) for q in local.quads())
 
 
 def comparable_quad(quad: ox.Quad):
@@ -237,6 +239,31 @@ def test_a_graph_is_read_whole_from_oxigraph_and_in_pages_elsewhere(server, read
     assert sorted(t.object.value for t in store._triples(graph)) == [str(n) for n in range(5)]
     # The count first, then the reads: the Oxigraph server's whole graph in one, 2 + 2 + 1 elsewhere.
     assert len(sent) == 1 + reads, sent
+
+
+@pytest.mark.parametrize(("server", "streamed"), [("oxigraph", True), ("virtuoso", False)])
+def test_every_quad_is_read_in_one_answer_from_oxigraph_and_graph_by_graph_elsewhere(server, streamed, request, monkeypatch):
+    endpoint = request.getfixturevalue(f"{server}_server")
+    base = f"https://every-{server}.test/"
+    minter = Minter(base)
+    graphs = [minter.graph(f"data/part-{n}.csv") for n in range(3)]
+    blank = ox.BlankNode()
+    written = {g: [ox.Triple(ox.NamedNode(f"urn:test:s{n}"), ox.NamedNode("urn:test:p"), ox.Literal(f"{g.value} {n}"))
+                   for n in range(4)] + [ox.Triple(ox.NamedNode("urn:test:b"), ox.NamedNode("urn:test:q"), blank)]
+               for g in graphs}
+    remote_store(endpoint, "update", base).apply(GraphChange(replace=written))
+    store = remote_store(endpoint, "update", base)
+    store.named_graphs()
+    sent, streams = [], []
+    real_query, real_stream = store._query, store._streamed_select
+    monkeypatch.setattr(store, "_query", lambda text, *a, **kw: sent.append(text) or real_query(text, *a, **kw))
+    monkeypatch.setattr(store, "_streamed_select", lambda text: streams.append(text) or real_stream(text))
+    quads = list(store.quads())
+    shape = lambda q: (q.graph_name, q.subject, q.predicate, "_" if isinstance(q.object, ox.BlankNode) else q.object)  # noqa: E731
+    assert sorted(map(shape, quads), key=str) == sorted((shape(ox.Quad(t.subject, t.predicate, t.object, g))
+                                                         for g, ts in written.items() for t in ts), key=str)
+    # A count, then one answer for all three graphs; elsewhere a count and a read for each graph.
+    assert (len(streams), len(sent)) == ((1, 1) if streamed else (0, 2 * len(graphs)))
 
 
 # -- replacing one graph -------------------------------------------------------------------------

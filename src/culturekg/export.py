@@ -1,7 +1,8 @@
 """The whole store as one quad file (N-Quads or TriG), streamed: never held in memory.
 
 An embedded store is written by pyoxigraph's own dump; any other store (an endpoint) by
-serialising its quads as they are read, one graph (page) at a time. A file is written beside its
+serialising its quads as they are read: the Oxigraph server's in one streamed answer, other
+endpoints' one graph (page) at a time. A file is written beside its
 final name and renamed at the end, so a failed export leaves no half-written file behind.
 """
 
