@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ..store.remote import RemoteStore
 
 DEFAULT_TIMEOUT_S = 60.0
-DATASET_MODES = ("auto", "named", "union", "endpoint")
 
 # The options of every command that reads from or writes to an endpoint, each with its variable
 # (an option given wins over the variable).
@@ -92,8 +91,6 @@ def endpoint_store(
     # Imported when an endpoint is named: the local commands need none of the HTTP client.
     from ..store.remote import RemoteStore
 
-    if options.dataset not in DATASET_MODES:
-        raise typer.BadParameter(f"{options.dataset!r} is not one of {', '.join(DATASET_MODES)}", param_hint="--dataset")
     return RemoteStore(
         endpoint,
         update_url=update_url,
