@@ -312,6 +312,9 @@ class RemoteStore:
             for solution in solutions:
                 seen += 1
                 yield tuple(solution)
+        self._check_read(what, expected, seen)
+
+    def _check_read(self, what: str, expected: int, seen: int) -> None:
         if seen != expected:
             raise EndpointError(f"{self.query_url}: {what} has {expected} triples but {seen} were read")
 
@@ -377,8 +380,7 @@ class RemoteStore:
             seen += len(page.rows)
             if len(page.rows) < self.page_rows:
                 break
-        if seen != expected:
-            raise EndpointError(f"{self.query_url}: graph {graph.value} has {expected} triples but {seen} were read")
+        self._check_read(f"graph {graph.value}", expected, seen)
 
     @staticmethod
     def _parse_rdf(body: bytes, media_type: str, url: str) -> Iterable[ox.Triple]:
