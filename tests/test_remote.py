@@ -269,6 +269,23 @@ def test_every_quad_is_read_in_one_answer_from_oxigraph_and_graph_by_graph_elsew
     assert (len(streams), len(sent)) == ((1, 1) if streamed else (0, 2 * len(graphs)))
 
 
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_read_that_falls_short_of_the_count_is_an_error(server, request, monkeypatch):
+    """Whether streamed (Oxigraph) or paged (Virtuoso), fewer triples than the count are never a graph."""
+    endpoint = request.getfixturevalue(f"{server}_server")
+    base = f"https://short-{server}.test/"
+    graph = Minter(base).graph("data/short.csv")
+    triples = [ox.Triple(ox.NamedNode(f"urn:test:s{n}"), ox.NamedNode("urn:test:p"), ox.Literal(str(n))) for n in range(5)]
+    remote_store(endpoint, "update", base).apply(GraphChange(replace={graph: triples}))
+    store = remote_store(endpoint, "update", base)
+    real_count = store.count
+    monkeypatch.setattr(store, "count", lambda g=None: real_count(g) + 1)
+    with pytest.raises(EndpointError, match=f"graph {graph.value} has 6 triples but 5 were read"):
+        list(store.quads(graph))
+    with pytest.raises(EndpointError, match="has 6 triples but 5 were read"):
+        list(store.quads())
+
+
 # -- replacing one graph -------------------------------------------------------------------------
 
 def _insert_marker(endpoint: Endpoint, graph: ox.NamedNode, marker: ox.Triple) -> None:
