@@ -174,9 +174,16 @@ DeferInferenceRulesInit = 0
 
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as endpoint:
+        yield endpoint
+
+
+@contextlib.contextmanager
+def running_virtuoso(folder: Path) -> Iterator[Endpoint]:
+    """A Virtuoso of its own, for tests that need one holding nothing but their graphs."""
     binary = require_binary("virtuoso-t", "the Debian package virtuoso-opensource-7-bin")
     isql = require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
-    folder = tmp_path_factory.mktemp("virtuoso")
+    folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(

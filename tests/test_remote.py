@@ -196,7 +196,7 @@ def test_virtuoso_system_graphs_stay_out_of_answers(virtuoso_server, reading):
         assert parse_ask(response.read())
 
 
-def test_auto_names_the_graphs_up_to_the_limit_and_takes_the_union_above(virtuoso_server, oxigraph_server, monkeypatch, tmp_path):
+def test_auto_takes_virtuosos_union_always_and_elsewhere_names_the_graphs_up_to_the_limit(virtuoso_server, oxigraph_server, monkeypatch, tmp_path):
     base = "https://dataset-auto.test/"
     thing = ox.Triple(ox.NamedNode("urn:test:auto"), ox.NamedNode("urn:test:p"), ox.Literal("x"))
     graphs = {Minter(base).graph(f"data/auto-{n}.csv"): [thing] for n in range(3)}
@@ -204,17 +204,22 @@ def test_auto_names_the_graphs_up_to_the_limit_and_takes_the_union_above(virtuos
         remote_store(endpoint, "gsp", base).apply(GraphChange(replace=graphs))
     other = Minter("https://dataset-other.test/").graph("data/other.csv")
     remote_store(oxigraph_server, "gsp", "https://dataset-other.test/").apply(GraphChange(replace={other: [thing]}))
-    monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 3)
-    assert remote_store(virtuoso_server, "gsp", base)._union_kind() is None
-    monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 2)
-    above = remote_store(virtuoso_server, "gsp", base)
-    assert above._union_kind() == "virtuoso"
-    # The same triple in three graphs: the union gives what the embedded store's union gives.
+    # The same triple in three graphs: each union gives what the embedded store's union gives.
     embedded = EmbeddedStore()
     embedded.apply(GraphChange(replace=graphs))
     every = "SELECT ?s ?o WHERE { ?s ?p ?o }"
-    assert Counter(above.select(every).rows) == Counter(embedded.select(every).rows) != Counter()
-    assert above.count() == embedded.count() == 3
+    virtuoso = remote_store(virtuoso_server, "gsp", base)
+    assert virtuoso._union_kind() == "virtuoso"
+    assert Counter(virtuoso.select(every).rows) == Counter(embedded.select(every).rows) != Counter()
+    assert virtuoso.count() == embedded.count() == 3
+    with running_oxigraph(tmp_path / "alone") as alone:
+        remote_store(alone, "gsp", base).apply(GraphChange(replace=graphs))
+        monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 3)
+        assert remote_store(alone, "gsp", base)._union_kind() is None
+        monkeypatch.setattr(remote_module, "NAMED_DATASET_MAX", 2)
+        above = remote_store(alone, "gsp", base)
+        assert above._union_kind() == "oxigraph"
+        assert Counter(above.select(every).rows) == Counter(embedded.select(every).rows)
     # The shared Oxigraph server holds other tests' graphs, so its union is not the project's alone:
     # auto names the graphs, and asking for the union is an error that says why.
     shared = remote_store(oxigraph_server, "gsp", base)
