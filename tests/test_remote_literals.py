@@ -3,8 +3,6 @@ the Graph Store Protocol and with SPARQL Update alone."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pyoxigraph as ox
 import pytest
 

@@ -136,12 +136,12 @@ class RemoteStore:
         if self._union is None:
             graphs = self.named_graphs()
             kind = ""
+            virtuoso = self._server_is("virtuoso/")
             # Virtuoso 7.2 takes its union for every project: given a few hundred graphs by name it
             # refuses plain queries on its cost estimate and answers others wrongly (region-missing-
             # sectors: 28 rows for 2 with 167 graphs named, right again through the union).
-            big = len(graphs) > NAMED_DATASET_MAX or self._server_is("virtuoso/")
-            if self.dataset == "union" or (self.dataset == "auto" and big):
-                if self._server_is("virtuoso/"):
+            if self.dataset == "union" or (self.dataset == "auto" and (virtuoso or len(graphs) > NAMED_DATASET_MAX)):
+                if virtuoso:
                     kind = "virtuoso"
                 elif self._server_is("oxigraph/") and not self._foreign:
                     kind = "oxigraph"
