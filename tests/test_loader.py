@@ -14,7 +14,8 @@ import yaml
 from culturekg.errors import RecordError
 from culturekg.loader import load
 from culturekg.mapping.ontology import (
-    chain_links, property_chains, superclass_types, superclasses, unqualified_forms, unqualified_links,
+    chain_links, property_chains, superclass_types, superclasses, transitive_links, transitive_properties,
+    unqualified_forms, unqualified_links,
 )
 from culturekg.project import load_project, shipped_ontology_file
 from culturekg.store import EmbeddedStore
@@ -554,6 +555,43 @@ def test_the_loader_writes_each_facilitators_link_into_the_events_graph(loaded):
     organizers = {q.object for q in store.quads() if q.predicate == CKG.agent
                   and ox.Quad(q.subject, CKG.role, ROLE.organizer, q.graph_name) in store.oxigraph}
     assert organizers and not organizers & {q.object for q in links}
+
+
+def test_a_transitive_propertys_links_are_worked_out_within_a_graph():
+    transitive = transitive_properties(_ontology("ckg:inRegion a owl:ObjectProperty , owl:TransitiveProperty .\n"
+                                                 "ckg:sector a owl:ObjectProperty .\n"))
+    assert transitive == frozenset({CKG.inRegion.value})
+    caribbean, latin_america, americas, world = (iri("region", k) for k in ("m49-029", "m49-419", "m49-019", "m49-001"))
+    jm = iri("country", "JM")
+    triples = [
+        ox.Triple(caribbean, CKG.inRegion, latin_america), ox.Triple(latin_america, CKG.inRegion, americas),
+        ox.Triple(americas, CKG.inRegion, world),
+        # Already stated: not repeated.
+        ox.Triple(jm, CKG.inRegion, caribbean), ox.Triple(jm, CKG.inRegion, latin_america),
+        # Not transitive: not followed.
+        ox.Triple(caribbean, CKG.sector, americas), ox.Triple(americas, CKG.sector, world),
+    ]
+    assert transitive_links(triples, transitive) == sorted([
+        ox.Triple(caribbean, CKG.inRegion, americas), ox.Triple(caribbean, CKG.inRegion, world),
+        ox.Triple(jm, CKG.inRegion, americas), ox.Triple(jm, CKG.inRegion, world),
+        ox.Triple(latin_america, CKG.inRegion, world),
+    ], key=lambda t: (t.predicate.value, str(t.subject), str(t.object)))
+    assert transitive_links(triples, frozenset()) == []
+    # A cycle links each node to the others, never to itself.
+    cycle = [ox.Triple(caribbean, CKG.inRegion, americas), ox.Triple(americas, CKG.inRegion, caribbean),
+             ox.Triple(americas, CKG.inRegion, world)]
+    assert set(transitive_links(cycle, transitive)) == {ox.Triple(caribbean, CKG.inRegion, world)}
+
+
+def test_the_loader_writes_every_region_above_a_region(root):
+    regions = root / "data" / "reference" / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8") + "m49-901,Test Intermediate,m49-intermediate,901,m49-151\n",
+                       encoding="utf-8")
+    store = EmbeddedStore()
+    load(load_project(root), store)
+    assert objects(store, iri("region", "m49-901"), CKG.inRegion) == {iri("region", "m49-151"), iri("region", "m49-150")}
+    assert ox.Quad(iri("region", "m49-901"), CKG.inRegion, iri("region", "m49-150"),
+                   graph("data/reference/regions.csv")) in store.oxigraph
 
 
 def test_a_new_chain_in_the_ontology_rewrites_unchanged_records(root):

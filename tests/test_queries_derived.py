@@ -16,6 +16,7 @@ from culturekg.store import EmbeddedStore
 CKG = "https://w3id.org/culturekg/ontology#"
 CHAIN = "    owl:propertyChainAxiom ( [ owl:inverseOf ckg:event ] ckg:agent ckg:sector ) ;\n"
 FACILITATOR_FORM = "    ckg:unqualifiedForm ckg:facilitator .\n"
+IN_REGION_TRANSITIVE = "    a owl:ObjectProperty , owl:TransitiveProperty ;\n    rdfs:subPropertyOf schema:containedInPlace ;\n"
 WORKSHOP_IS_EVENT = "    rdfs:subClassOf ckg:Event , schema:EducationEvent ;\n"
 # The miniature project's one stakeholder group took part in an event in Central Asia: Europe misses its
 # sector, which only the chain's links tell.
@@ -96,6 +97,21 @@ def test_a_store_built_without_a_roles_unqualified_form_warns_a_query_that_follo
     result = _query(root, "facilitators-in-several-countries", "--param", "minCountries=1", "--format", "csv")
     assert result.exit_code == 0 and result.stderr == "", result.output
     assert without == [] and len(result.stdout.splitlines()[1:]) >= 2
+
+
+def test_a_store_built_without_a_transitive_property_warns_a_query_that_follows_it(root):
+    shipped = shipped_ontology_file().read_text(encoding="utf-8")
+    assert IN_REGION_TRANSITIVE in shipped
+    _own_ontology(root, shipped.replace(IN_REGION_TRANSITIVE, IN_REGION_TRANSITIVE.replace(" , owl:TransitiveProperty", "")))
+    _built(root)
+    result = _query(root, "region-missing-sectors", "--param", f"region={REGION}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert ("warning: query region-missing-sectors: it follows ckg:inRegion, which "
+            f"{shipped_ontology_file()} declares owl:TransitiveProperty") in result.stderr
+    (root / "ontology" / "culturekg.ttl").unlink()
+    _built(root)
+    result = _query(root, "region-missing-sectors", "--param", f"region={REGION}", "--format", "csv")
+    assert result.exit_code == 0 and result.stderr == "", result.output
 
 
 def test_a_store_built_without_a_subclass_axiom_warns_a_query_asking_for_the_superclass(root):

@@ -64,6 +64,9 @@ def missing_derivations(store: GraphStore, query: StoredQuery, project: Project)
             role = display(ox.NamedNode(sorted(roles)[0]), names)
             found.append(f"it follows {display(term, names)}, which {written_against} derives from each participation "
                          f"with the role {role} (ckg:unqualifiedForm) and the ontology the store was built with does not")
+        if iri in wanted.transitive - have.transitive:
+            found.append(f"it follows {display(term, names)}, which {written_against} declares owl:TransitiveProperty (the "
+                         f"loader writes the links that chains of it imply) and the ontology the store was built with does not")
         lacking = _subclasses(wanted, term) - _subclasses(have, term)
         if lacking:
             shown = ", ".join(display(c, names) for c in sorted(lacking, key=lambda c: c.value)[:4])
