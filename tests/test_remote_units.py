@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from culturekg.store.chunks import edit_requests, update_requests
-from culturekg.store.http import EndpointError, check_complete
+from culturekg.store.http import EndpointError, RowLimitCut, check_complete
 from culturekg.store.results import ResultsFormatError, parse_ask, parse_select
 
 G = ox.NamedNode("https://w3id.org/culturekg/graph/ontology/culturekg.ttl")
@@ -146,6 +146,15 @@ def headers(**values: str) -> Message:
 def test_partial_or_odd_answers_are_errors(status, message, expected):
     with pytest.raises(EndpointError, match=expected):
         check_complete("http://127.0.0.1:1/sparql", status, message)
+
+
+def test_a_cut_answer_tells_the_limit_the_endpoint_named():
+    with pytest.raises(RowLimitCut) as cut:
+        check_complete("http://127.0.0.1:1/sparql", 200, headers(X_SPARQL_MaxRows="3000"))
+    assert cut.value.limit == 3000
+    with pytest.raises(RowLimitCut) as unnamed:
+        check_complete("http://127.0.0.1:1/sparql", 200, headers(X_SPARQL_MaxRows="many"))
+    assert unnamed.value.limit is None
 
 
 def test_a_complete_answer_passes():

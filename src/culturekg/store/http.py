@@ -30,6 +30,14 @@ class EndpointError(CultureKGError):
     exit_code = 3
 
 
+class RowLimitCut(EndpointError):
+    """The endpoint cut an answer at its row limit; `limit` is that limit when the endpoint said it."""
+
+    def __init__(self, message: str, limit: int | None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 @dataclass(frozen=True)
 class Auth:
     user: str
@@ -73,7 +81,8 @@ def check_complete(url: str, status: int, headers: Message) -> None:
         raise EndpointError(f"{url}: the answer is incomplete (X-SQL-State {state}: {message})")
     for name, value in headers.items():
         if "maxrows" in name.lower():
-            raise EndpointError(f"{url}: the answer was cut at the endpoint's row limit ({name}: {value})")
+            limit = int(value) if value.strip().isdigit() else None
+            raise RowLimitCut(f"{url}: the answer was cut at the endpoint's row limit ({name}: {value})", limit)
 
 
 def failure(url: str, exc: BaseException) -> EndpointError:
