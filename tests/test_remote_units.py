@@ -10,6 +10,7 @@ import pytest
 
 from culturekg.store.chunks import edit_requests, update_requests
 from culturekg.store.http import EndpointError, RowLimitCut, check_complete
+from culturekg.store.remote import RemoteStore
 from culturekg.store.results import ResultsFormatError, parse_ask, parse_select
 
 G = ox.NamedNode("https://w3id.org/culturekg/graph/ontology/culturekg.ttl")
@@ -159,3 +160,13 @@ def test_a_cut_answer_tells_the_limit_the_endpoint_named():
 
 def test_a_complete_answer_passes():
     check_complete("http://127.0.0.1:1/sparql", 200, headers(Content_Type="application/sparql-results+json"))
+
+
+def test_a_cost_refusal_says_how_many_other_graphs_were_left_out():
+    store = RemoteStore("http://127.0.0.1:1/sparql")
+    store._foreign = {ox.NamedNode(f"urn:other:{i}") for i in range(600)}
+    refusal = Exception("Virtuoso 42000 Error The estimated execution time 394117984 (sec) exceeds the limit of 400 (sec).")
+    assert "600 graphs that are not the project's" in store._refusal_hint(refusal)
+    assert store._refusal_hint(Exception("Virtuoso 37000 Error SP030: syntax error")) == ""
+    store._foreign = set()
+    assert store._refusal_hint(refusal) == ""

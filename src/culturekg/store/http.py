@@ -82,7 +82,11 @@ def check_complete(url: str, status: int, headers: Message) -> None:
     for name, value in headers.items():
         if "maxrows" in name.lower():
             limit = int(value) if value.strip().isdigit() else None
-            raise RowLimitCut(f"{url}: the answer was cut at the endpoint's row limit ({name}: {value})", limit)
+            raise RowLimitCut(
+                f"{url}: the answer was cut at the endpoint's row limit ({name}: {value}); its operator can "
+                "raise the limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of its ini file)",
+                limit,
+            )
 
 
 def failure(url: str, exc: BaseException) -> EndpointError:
