@@ -396,6 +396,9 @@ def test_a_graph_bigger_than_virtuosos_sorting_limit_is_read_whole(virtuoso_serv
     # The blank node keeps one name across the pages it appears on.
     (named,) = [q.object for q in read if q.subject == ox.NamedNode("urn:test:b")]
     assert [q.object for q in read if q.subject == named] == [ox.Literal("in a blank node")]
+    # A store not told the row limit learns it from the first page Virtuoso cuts.
+    untold = RemoteStore(virtuoso_server.query_url, timeout=60, base_iri=base)
+    assert len(list(untold.quads(graph))) == len(triples)
     remote.apply(GraphChange(drop={graph}))
 
 
