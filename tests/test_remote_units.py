@@ -162,11 +162,15 @@ def test_a_complete_answer_passes():
     check_complete("http://127.0.0.1:1/sparql", 200, headers(Content_Type="application/sparql-results+json"))
 
 
-def test_a_cost_refusal_says_how_many_other_graphs_were_left_out():
+def test_a_cost_refusal_says_what_to_raise_and_how_many_other_graphs_were_left_out():
     store = RemoteStore("http://127.0.0.1:1/sparql")
     store._foreign = {ox.NamedNode(f"urn:other:{i}") for i in range(600)}
     refusal = Exception("Virtuoso 42000 Error The estimated execution time 394117984 (sec) exceeds the limit of 400 (sec).")
-    assert "600 graphs that are not the project's" in store._refusal_hint(refusal)
+    crowded = store._refusal_hint(refusal)
+    assert "394117984 s against its limit of 400 s" in crowded and "MaxQueryCostEstimationTime" in crowded
+    assert "600 graphs that are not the project's" in crowded
     assert store._refusal_hint(Exception("Virtuoso 37000 Error SP030: syntax error")) == ""
-    store._foreign = set()
-    assert store._refusal_hint(refusal) == ""
+    # Virtuoso's own three graphs are no cause worth naming.
+    store._foreign = {ox.NamedNode(f"urn:virtuoso:{i}") for i in range(3)}
+    alone = store._refusal_hint(refusal)
+    assert "MaxQueryCostEstimationTime" in alone and "not the project's" not in alone

@@ -15,6 +15,7 @@ SPARQL Update (DROP SILENT GRAPH, then INSERT DATA in chunks).
 from __future__ import annotations
 
 import contextlib
+import re
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,11 @@ _OTHER_GRAPHS_AFTER = (
     "ORDER BY STR(?g)"
 )
 _GRAPH_NAMES = "SELECT ?g WHERE { GRAPH ?g { } }"
+# Virtuoso's refusal of a query on its cost estimate (MaxQueryCostEstimationTime).
+_COST_REFUSAL = re.compile(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+) \(sec\)")
+# Virtuoso holds three graphs of its own (its schema, its endpoint's description); more than this many
+# other graphs is somebody else's data, whose pragmas weigh on Virtuoso's estimates.
+_FEW_OTHER_GRAPHS = 20
 _PROBE = "ASK {}"
 
 # Above this many graphs, naming each one in every request costs more than the query: at 50,000
@@ -234,16 +240,25 @@ class RemoteStore:
             raise failure(url, exc) from exc
 
     def _refusal_hint(self, exc: Exception) -> str:
-        if "estimated execution time" not in str(exc) or not self._foreign:
+        found = _COST_REFUSAL.search(str(exc))
+        if found is None:
             return ""
-        # Each graph that is not the project's is left out by a pragma (see _excluding_others), and
-        # Virtuoso's estimates grow with them: with 600 such graphs it refused every stored query at
-        # 10,000 events, a lookup of six rows included, all answered within 2 s without them.
-        return (
-            f" (Virtuoso refused on its cost estimate, MaxQueryCostEstimationTime; the endpoint also holds "
-            f"{len(self._foreign)} graphs that are not the project's, each left out of the query by a pragma, "
-            "which raises the estimate: a Virtuoso of the project's own, or fewer other graphs, avoids it)"
+        estimate, limit = found.groups()
+        hint = (
+            f" (Virtuoso refused the query on its cost estimate, {estimate} s against its limit of {limit} s: "
+            "an estimate, not a measure; the endpoint's operator can raise MaxQueryCostEstimationTime in the "
+            "[SPARQL] section of virtuoso.ini"
         )
+        if len(self._foreign) > _FEW_OTHER_GRAPHS:
+            # Each graph that is not the project's is left out by a pragma (see _excluding_others), and
+            # Virtuoso's estimates grow with them: with 600 such graphs it refused every stored query at
+            # 10,000 events, a lookup of six rows included, all answered within 2 s without them.
+            hint += (
+                f"; the endpoint also holds {len(self._foreign)} graphs that are not the project's, each left "
+                "out of the query by a pragma, which raises the estimate: a Virtuoso of the project's own, or "
+                "fewer other graphs, avoids it"
+            )
+        return hint + ")"
 
     def _query(self, query: str, bindings: Bindings | None, form: str, *, dataset: bool = True) -> tuple[bytes, str]:
         check_local(query)
