@@ -27,7 +27,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from ..errors import ConfigError
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
-from ..sparql import QueryRefused, bind, check_local, is_update
+from ..sparql import QueryRefused, bind, bind_rows, check_local, is_update
 from .base import Bindings, GraphChange, QueryResult
 from .chunks import edit_requests, update_requests
 from .http import (
@@ -66,6 +66,12 @@ _PROBE = "ASK {}"
 NAMED_DATASET_MAX = 1000
 DATASETS = ("auto", "named", "union", "endpoint")
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+# The triples of each graph of a batch, and its quads (graphs bound in a VALUES block).
+_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_BATCH = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_FIRST_BATCH = 16
+# Graph names in one request's VALUES block, at most: about 80 bytes each.
+_MAX_BATCH = 1000
 _PAGE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
 _WHOLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _EVERY_QUAD = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -326,15 +332,19 @@ class RemoteStore:
                 page = f"{text} LIMIT {int(self.page_rows)}" + ("" if offset is None else f" OFFSET {int(offset)}")
                 body, _ = self._query(page, bindings, SELECT, dataset=dataset)
             except RowLimitCut as cut:
-                # Virtuoso flags an answer that reaches its limit as cut, even when nothing was left out.
-                if cut.limit is None or cut.limit < 2 or self.page_rows < cut.limit:
-                    raise
-                self.page_rows, self.row_limit = cut.limit - 1, cut.limit
+                self._shrink_pages(cut)
                 continue
             try:
                 return parse_select(body, {} if blank_nodes is None else blank_nodes).rows
             except ResultsFormatError as exc:
                 raise EndpointError(f"{self.query_url}: {exc}") from exc
+
+    def _shrink_pages(self, cut: RowLimitCut) -> None:
+        """Pages below the row limit the endpoint named in cutting an answer, or the cut as an error."""
+        # Virtuoso flags an answer that reaches its limit as cut, even when nothing was left out.
+        if cut.limit is None or cut.limit < 2 or self.page_rows < cut.limit:
+            raise cut
+        self.page_rows, self.row_limit = cut.limit - 1, cut.limit
 
     def select(self, query: str, bindings: Bindings | None = None) -> QueryResult:
         return self._select(query, bindings)
@@ -393,12 +403,54 @@ class RemoteStore:
         return True
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
-        if graph is None and self._reads_whole():
+        if graph is not None:
+            for triple in self._triples(graph):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        elif self._reads_whole():
             yield from self._every_quad()
-            return
-        for name in sorted(self.named_graphs() if graph is None else {graph}, key=lambda g: g.value):
-            for triple in self._triples(name):
-                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+        else:
+            yield from self._quads_in_batches(sorted(self.named_graphs(), key=lambda g: g.value))
+
+    def _quads_in_batches(self, graphs: list[ox.NamedNode]) -> Iterator[ox.Quad]:
+        """Every quad of `graphs`, several graphs to a request where their triples fit in one answer
+        below the row limit: a count and a read for each graph took 6 minutes for the 10,017 graphs
+        of 10,000 events on Virtuoso. Each batch is counted first, so that no answer is cut, and its
+        graphs are checked against their counts; a graph bigger than an answer is read in pages."""
+        batch, at = _FIRST_BATCH, 0
+        while at < len(graphs):
+            names = graphs[at:at + batch]
+            counts = self._counts(names)
+            total = sum(counts.values())
+            if total >= self.page_rows and len(names) > 1:
+                batch = max(1, len(names) // 2)
+                continue
+            if total >= self.page_rows:
+                yield from self.quads(names[0])
+            else:
+                try:
+                    quads = self._batch(names, counts)
+                except RowLimitCut as cut:
+                    self._shrink_pages(cut)
+                    continue
+                yield from quads
+            at += len(names)
+            # As many graphs as fill most of a page, at the size of the ones just read.
+            batch = max(1, min(_MAX_BATCH, int(0.8 * self.page_rows * len(names) / max(total, 1))))
+
+    def _counts(self, graphs: list[ox.NamedNode]) -> dict[ox.NamedNode, int]:
+        rows = self._select(bind_rows(_COUNTS, ["g"], [[g] for g in graphs]), None).rows
+        return {g: int(n.value) for g, n in rows if isinstance(g, ox.NamedNode) and isinstance(n, ox.Literal)}
+
+    def _batch(self, graphs: list[ox.NamedNode], counts: dict[ox.NamedNode, int]) -> list[ox.Quad]:
+        rows = self._select(bind_rows(_BATCH, ["g"], [[g] for g in graphs]), None).rows
+        read: dict[ox.NamedNode, set[ox.Triple]] = {g: set() for g in graphs}
+        for s, p, o, g in rows:
+            if g not in read:
+                raise EndpointError(f"{self.query_url}: answered with graph {g}, which was not asked for")
+            read[g].add(ox.Triple(s, p, o))
+        for graph in graphs:
+            self._check_read(f"graph {graph.value}", counts.get(graph, 0), len(read[graph]))
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for graph in graphs for t in read[graph]]
 
     def _reads_whole(self) -> bool:
         """Whether a whole graph, or every graph, can be read in one answer: the Oxigraph server cuts
