@@ -13,7 +13,7 @@ from culturekg.iris import Minter
 from culturekg.project import DEFAULT_BASE_IRI
 from culturekg.queries.catalogue import find, get, load
 from culturekg.queries.params import TYPES, to_term
-from culturekg.sparql import bind
+from culturekg.sparql import asks_virtuoso_to_keep_order, bind
 from culturekg.vocab import CKG, ROLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +104,19 @@ def test_unknown_key_is_refused_with_a_suggestion(tmp_path):
     assert problems(path) == ["queries/typo.rq:4: field 'keyword': unknown metadata key 'keyword' (did you mean 'keywords'?)"]
 
 
+def test_an_unknown_hint_to_virtuoso_is_refused_and_the_known_one_read(tmp_path):
+    path = write(tmp_path, "hinted", HEADER + "# virtuoso: join in any order\n" + BODY)
+    assert problems(path) == [
+        "queries/hinted.rq:4: field 'virtuoso': unknown hint 'join in any order' for Virtuoso "
+        "(the one hint is 'join order as written')"
+    ]
+    path = write(tmp_path, "hinted", HEADER + "# virtuoso: join order as written\n" + BODY)
+    assert asks_virtuoso_to_keep_order(load(path).text)
+    assert not asks_virtuoso_to_keep_order(HEADER + BODY)
+    # Only in the header: the same words in a comment below it are no hint.
+    assert not asks_virtuoso_to_keep_order(HEADER + BODY + "\n# virtuoso: join order as written\n")
+
+
 def test_parameter_without_type_is_refused(tmp_path):
     path = write(tmp_path, "untyped", HEADER + "# param: limit = 2 -- most rows\n" + BODY)
     assert problems(path) == ["queries/untyped.rq:4: field 'param': parameter 'limit' has no type (one of " + ", ".join(TYPES) + ")"]
@@ -162,7 +175,7 @@ def test_repeated_key_and_repeated_parameter_are_refused(tmp_path):
 def test_missing_title_and_free_text_line_are_refused(tmp_path):
     path = write(tmp_path, "notitle", "# question: Why?\n# keywords: k\n# just a remark\n" + BODY)
     assert problems(path) == [
-        "queries/notitle.rq:3: header line is not '# key: value' (keys: title, question, keywords, param)",
+        "queries/notitle.rq:3: header line is not '# key: value' (keys: title, question, keywords, param, virtuoso)",
         "queries/notitle.rq:1: field 'title': metadata 'title' is missing",
     ]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
+from SPARQLWrapper import SPARQLWrapper
 
 from culturekg.loader import load
 from culturekg.project import DEFAULT_BASE_IRI, Project, load_project
@@ -475,6 +476,25 @@ def _more_graphs_than_the_row_limit_are_listed(virtuoso_server: Endpoint) -> Non
         for batch in batches:
             update("DELETE DATA { " + batch + " }")
     assert remote_store(virtuoso_server, "gsp", base).named_graphs() == set()
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_the_hint_to_keep_the_join_order_goes_to_virtuoso_alone(server, request, monkeypatch):
+    endpoint = request.getfixturevalue(f"{server}_server")
+    base = f"https://hint-{server}.test/"
+    graph = Minter(base).graph("data/hint.csv")
+    triples = [ox.Triple(ox.NamedNode(f"urn:test:s{n}"), ox.NamedNode("urn:test:p"), ox.Literal(n)) for n in range(3)]
+    remote_store(endpoint, "gsp", base).apply(GraphChange(replace={graph: triples}))
+    store = remote_store(endpoint, "gsp", base)
+    sent: list[str] = []
+    real = SPARQLWrapper.setQuery
+    monkeypatch.setattr(SPARQLWrapper, "setQuery", lambda self, text: sent.append(text) or real(self, text))
+    hinted = "# title: three\n# virtuoso: join order as written\nSELECT ?s WHERE { ?s <urn:test:p> ?o }"
+    assert len(store.select(hinted).rows) == 3
+    assert sent[-1].startswith('DEFINE sql:select-option "ORDER"') == (server == "virtuoso")
+    assert len(store.select(hinted.replace("# virtuoso: join order as written\n", "")).rows) == 3
+    assert "sql:select-option" not in sent[-1]
+    store.apply(GraphChange(drop={graph}))
 
 
 @pytest.mark.parametrize("server", SERVERS)

@@ -22,14 +22,14 @@ from pathlib import Path
 from ..errors import Problem, RecordError, relpath
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
-from ..sparql import QueryRefused, check_local, tokens
+from ..sparql import VIRTUOSO_HINT_KEY, VIRTUOSO_KEEP_ORDER, QueryRefused, check_local, tokens
 from .params import TYPES, ParamValueError, to_term
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VIOLATION_SUFFIX = "-violation"
-# Each of these is given exactly once; `param` any number of times.
+# Each of these is given exactly once, the hint to Virtuoso at most once; `param` any number of times.
 REQUIRED_KEYS = ("title", "question", "keywords")
-KEYS = (*REQUIRED_KEYS, "param")
+KEYS = (*REQUIRED_KEYS, "param", VIRTUOSO_HINT_KEY)
 
 _LINE_RE = re.compile(r"^#(?: (?P<key>[A-Za-z][A-Za-z_-]*):(?P<value>.*))?$")
 _CONTINUATION_RE = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
@@ -155,6 +155,9 @@ def _parse_header(text: str, shown: str) -> tuple[dict[str, str], list[Param], l
                     problems.append(Problem(shown, f"parameter {param.name!r} is declared twice", line=number, field="param"))
                 else:
                     params.append(param)
+        elif key == VIRTUOSO_HINT_KEY and value != VIRTUOSO_KEEP_ORDER:
+            problems.append(Problem(shown, f"unknown hint {value!r} for Virtuoso (the one hint is {VIRTUOSO_KEEP_ORDER!r})",
+                                    line=number, field=key))
         elif key in fields:
             problems.append(Problem(shown, f"metadata '{key}' is given twice", line=number, field=key))
         else:

@@ -27,7 +27,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from ..errors import ConfigError
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
-from ..sparql import QueryRefused, bind, bind_rows, check_local, is_update
+from ..sparql import QueryRefused, asks_virtuoso_to_keep_order, bind, bind_rows, check_local, is_update
 from .base import Bindings, GraphChange, QueryResult
 from .chunks import edit_requests, update_requests
 from .http import (
@@ -227,8 +227,11 @@ class RemoteStore:
         update = form == INSERT
         url = self.update_url if update else self.query_url
         wrapper = self._wrapper(dataset=dataset and not update)
+        keep_order = not update and self._server_is("virtuoso/") and asks_virtuoso_to_keep_order(text)
         if dataset and not update and self._union_kind() == "virtuoso":
             text = self._excluding_others(text)
+        if keep_order:
+            text = 'DEFINE sql:select-option "ORDER"\n' + text
         wrapper.setQuery(text)
         # SPARQLWrapper guesses the form from the first keyword it finds, which can be one inside an
         # IRI or a name; the caller knows it, and it decides the URL and the Accept header.
