@@ -45,7 +45,9 @@ class Browser:
         port = int(port_file.read_text().splitlines()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
             page = next(t for t in json.load(response) if t["type"] == "page")
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        # No Origin header: Chromium (since 111) refuses DevTools websockets from an origin it was not
+        # told to allow, and one without an origin is a local client's, like this one.
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
         self._ids = itertools.count(1)
         self.call("Page.enable")
 
