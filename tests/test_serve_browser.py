@@ -36,20 +36,26 @@ class Browser:
     def __init__(self, profile: Path) -> None:
         self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 60
-        while not port_file.is_file() or not port_file.read_text().strip():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError("Chromium did not open its DevTools port")
-            time.sleep(0.1)
-        port = int(port_file.read_text().splitlines()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-            page = next(t for t in json.load(response) if t["type"] == "page")
-        # No Origin header: Chromium (since 111) refuses DevTools websockets from an origin it was not
-        # told to allow, and one without an origin is a local client's, like this one.
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
-        self._ids = itertools.count(1)
-        self.call("Page.enable")
+        try:
+            port_file = profile / "DevToolsActivePort"
+            deadline = time.monotonic() + 60
+            while not port_file.is_file() or not port_file.read_text().strip():
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("Chromium did not open its DevTools port")
+                time.sleep(0.1)
+            port = int(port_file.read_text().splitlines()[0])
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+                page = next(t for t in json.load(response) if t["type"] == "page")
+            # No Origin header: Chromium (since 111) refuses DevTools websockets from an origin it was not
+            # told to allow, and one without an origin is a local client's, like this one.
+            self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+            self._ids = itertools.count(1)
+            self.call("Page.enable")
+        except BaseException:
+            # Not left running when it cannot be driven (a refused websocket left one behind).
+            self.process.kill()
+            self.process.wait(10)
+            raise
 
     def call(self, method: str, **params) -> dict:
         message_id = next(self._ids)
