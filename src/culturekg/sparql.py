@@ -198,12 +198,17 @@ VIRTUOSO_HINT_KEY = "virtuoso"
 VIRTUOSO_KEEP_ORDER = "join order as written"
 
 
+# One line of a stored query's header: `# key: value`, or a bare `#`; queries/catalogue.py reads the
+# header with it, and the remote store finds the hint to Virtuoso with it.
+HEADER_LINE_RE = re.compile(r"^#(?: (?P<key>[A-Za-z][A-Za-z_-]*):(?P<value>.*))?$")
+
+
 def asks_virtuoso_to_keep_order(text: str) -> bool:
     """Whether the header of `text` (its first lines starting with '#') gives that hint."""
     for line in text.splitlines():
         if not line.startswith("#"):
             return False
-        key, _, value = line[1:].partition(":")
-        if key.strip() == VIRTUOSO_HINT_KEY and value.strip() == VIRTUOSO_KEEP_ORDER:
+        match = HEADER_LINE_RE.match(line.rstrip())
+        if match and match["key"] == VIRTUOSO_HINT_KEY and (match["value"] or "").strip() == VIRTUOSO_KEEP_ORDER:
             return True
     return False

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import Problem, RecordError, relpath
 from ..iris import Minter
 from ..project import DEFAULT_BASE_IRI
-from ..sparql import VIRTUOSO_HINT_KEY, VIRTUOSO_KEEP_ORDER, QueryRefused, check_local, tokens
+from ..sparql import HEADER_LINE_RE, VIRTUOSO_HINT_KEY, VIRTUOSO_KEEP_ORDER, QueryRefused, check_local, tokens
 from .params import TYPES, ParamValueError, to_term
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -31,7 +31,6 @@ VIOLATION_SUFFIX = "-violation"
 REQUIRED_KEYS = ("title", "question", "keywords")
 KEYS = (*REQUIRED_KEYS, "param", VIRTUOSO_HINT_KEY)
 
-_LINE_RE = re.compile(r"^#(?: (?P<key>[A-Za-z][A-Za-z_-]*):(?P<value>.*))?$")
 _CONTINUATION_RE = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>\S+)(?:\s+(?P<type>[^\s=]+))?(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s*(?P<description>.*))?$"
@@ -135,7 +134,7 @@ def _parse_header(text: str, shown: str) -> tuple[dict[str, str], list[Param], l
         if continuation and previous in REQUIRED_KEYS:
             fields[previous] += " " + continuation["value"].strip()
             continue
-        match = _LINE_RE.match(line)
+        match = HEADER_LINE_RE.match(line)
         if match is None:
             problems.append(Problem(shown, "header line is not '# key: value' (keys: " + ", ".join(KEYS) + ")", line=number))
             previous = None

@@ -338,7 +338,7 @@ class RemoteStore:
                 self._shrink_pages(cut)
                 continue
             try:
-                return parse_select(body, {} if blank_nodes is None else blank_nodes).rows
+                return parse_select(body, blank_nodes).rows
             except ResultsFormatError as exc:
                 raise EndpointError(f"{self.query_url}: {exc}") from exc
 
