@@ -42,6 +42,20 @@ class Endpoint:
     auth_query_url: str | None = None
     auth_gsp_url: str | None = None
     admin: tuple[str, str] | None = None
+    # Virtuoso only: its SQL port (host:port for isql-vt) and its folder, the one its ini lets
+    # the bulk loader read files from.
+    sql_address: str | None = None
+    folder: Path | None = None
+
+    def isql(self, statement: str) -> str:
+        """Runs one SQL statement as Virtuoso's admin; what isql-vt printed."""
+        assert self.sql_address is not None and self.admin is not None, "not a Virtuoso"
+        isql = require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
+        done = subprocess.run(
+            [isql, self.sql_address, *self.admin, f"exec={statement}"],
+            check=True, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        )
+        return done.stdout
 
 
 def free_port() -> int:
@@ -182,7 +196,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoi
 def running_virtuoso(folder: Path) -> Iterator[Endpoint]:
     """A Virtuoso of its own, for tests that need one holding nothing but their graphs."""
     binary = require_binary("virtuoso-t", "the Debian package virtuoso-opensource-7-bin")
-    isql = require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
+    require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
@@ -201,18 +215,18 @@ def running_virtuoso(folder: Path) -> Iterator[Endpoint]:
         _wait_until_answering(base + "/sparql" + _ASK, process, log)
         # The anonymous SPARQL user may read only, until granted updates (which also opens
         # /sparql-graph-crud to writes).
-        subprocess.run(
-            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-            check=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL,
-        )
-        yield Endpoint(
+        endpoint = Endpoint(
             query_url=base + "/sparql",
             update_url=base + "/sparql",
             gsp_url=base + "/sparql-graph-crud",
             auth_query_url=base + "/sparql-auth",
             auth_gsp_url=base + "/sparql-graph-crud-auth",
             admin=("dba", "dba"),
+            sql_address=f"127.0.0.1:{sql_port}",
+            folder=folder,
         )
+        endpoint.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
+        yield endpoint
     finally:
         _stop(process)
 
