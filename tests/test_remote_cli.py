@@ -95,6 +95,31 @@ def test_push_then_query_on_the_endpoint(project, oxigraph_server):
     assert len(local.output.splitlines()) > 1
 
 
+def test_a_big_push_points_to_the_bulk_loader_once(project, tmp_path, monkeypatch):
+    from culturekg.commands import remote as remote_commands
+
+    graphs = len(named_graphs_of(project))
+    endpoint_args = lambda endpoint: ["--endpoint", endpoint.query_url, "--gsp-url", endpoint.gsp_url]  # noqa: E731
+    with running_oxigraph(tmp_path / "server") as endpoint:
+        monkeypatch.setattr(remote_commands, "BULK_HINT_GRAPHS", graphs + 1)
+        small = cli("-C", str(project), "push", *endpoint_args(endpoint))
+        assert small.exit_code == 0, small.output
+        assert "bulk loader" not in small.stderr
+        monkeypatch.setattr(remote_commands, "BULK_HINT_GRAPHS", graphs)
+        again = cli("-C", str(project), "push", "--all", *endpoint_args(endpoint))
+        assert again.exit_code == 0, again.output
+        assert again.stderr.count(f"note: {graphs} graphs to write, one request each") == 1
+        assert "bulk loader" in again.stderr and "bulk loader" not in again.stdout
+
+
+def named_graphs_of(project: Path) -> set[ox.NamedNode]:
+    store = EmbeddedStore(project / ".culturekg" / "store", read_only=True)
+    try:
+        return store.named_graphs()
+    finally:
+        store.close()
+
+
 def test_push_with_digest_credentials_from_the_environment(project, virtuoso_server, monkeypatch):
     user, password = virtuoso_server.admin
     args = ["-C", str(project), "push", "--endpoint", virtuoso_server.auth_query_url,
