@@ -57,6 +57,21 @@ class Endpoint:
         )
         return done.stdout
 
+    def bulk_load(self, dump: Path) -> None:
+        """Virtuoso's own loader (ld_dir, rdf_loader_run) on an N-Quads file, moved into the server's
+        folder first: the loader reads only from the folders its ini allows."""
+        assert self.folder is not None, "not a Virtuoso"
+        local = self.folder / dump.name
+        if local != dump:
+            shutil.move(dump, local)
+        # The third argument is the graph of triples that name none; every line of an export names its own.
+        self.isql(f"ld_dir('{self.folder}', '{local.name}', 'urn:culturekg:no-graph');")
+        self.isql("rdf_loader_run();")
+        self.isql("checkpoint;")
+        failed = self.isql("SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
+        if local.name in failed:
+            raise RuntimeError(f"Virtuoso's loader refused {local}: {failed.strip()[-800:]}")
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -136,6 +151,15 @@ def running_oxigraph(folder: Path, *options: str) -> Iterator[Endpoint]:
         _stop(process)
 
 
+def oxigraph_load(dump: Path, folder: Path) -> None:
+    """`oxigraph load` of an N-Quads file into the store that running_oxigraph(folder) serves, which must
+    not be running: Oxigraph loads into a store no server holds open."""
+    binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([binary, "load", "--location", str(folder / "data"), "--file", str(dump)],
+                   check=True, capture_output=True, stdin=subprocess.DEVNULL)
+
+
 # Virtuoso reads only what its ini names; every path is absolute and inside the test's folder.
 # ResultSetMaxRows is low so that tests can make Virtuoso truncate an answer.
 VIRTUOSO_MAX_ROWS = 3000
@@ -164,8 +188,8 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 ServerThreads = 10
 CheckpointInterval = 60
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 DirsAllowed = ., {d}
 ThreadCleanupInterval = 0
 ResourcesCleanupInterval = 0
@@ -193,15 +217,17 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoi
 
 
 @contextlib.contextmanager
-def running_virtuoso(folder: Path) -> Iterator[Endpoint]:
-    """A Virtuoso of its own, for tests that need one holding nothing but their graphs."""
+def running_virtuoso(folder: Path, buffers: int = 10_000) -> Iterator[Endpoint]:
+    """A Virtuoso of its own, for tests that need one holding nothing but their graphs. `buffers` are
+    8 kB pages of cache (80 MB for tests; benchmarks of big data size it to the data)."""
     binary = require_binary("virtuoso-t", "the Debian package virtuoso-opensource-7-bin")
     require_binary("isql-vt", "the Debian package virtuoso-opensource-7-bin")
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(
-        _VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS),
+        _VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS,
+                             buffers=buffers, dirty_buffers=buffers * 3 // 5),
         encoding="utf-8",
     )
     log = folder / "server.log"

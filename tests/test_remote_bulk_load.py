@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from culturekg.cli import app
 from culturekg.queries.agreement import comparable
 from culturekg.store import EmbeddedStore
 from culturekg.store.remote import RemoteStore
-from servers import Endpoint, require_binary, running_oxigraph, running_virtuoso
+from servers import Endpoint, oxigraph_load, running_oxigraph, running_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
@@ -37,27 +36,15 @@ def cli(*args: str):
 
 @contextlib.contextmanager
 def oxigraph_loaded(dump: Path, folder: Path) -> Iterator[Endpoint]:
-    """`oxigraph load` into a new store, then the server on it."""
-    binary = require_binary("oxigraph", "the PyPI package oxigraph (pip install 'oxigraph>=0.5,<0.6')")
-    folder.mkdir(parents=True)
-    subprocess.run([binary, "load", "--location", str(folder / "data"), "--file", str(dump)],
-                   check=True, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    oxigraph_load(dump, folder)
     with running_oxigraph(folder) as endpoint:
         yield endpoint
 
 
 @contextlib.contextmanager
 def virtuoso_loaded(dump: Path, folder: Path) -> Iterator[Endpoint]:
-    """Virtuoso's bulk loader (ld_dir, rdf_loader_run), which reads only from the folders its ini allows."""
     with running_virtuoso(folder) as endpoint:
-        assert endpoint.folder is not None
-        shutil.copy(dump, endpoint.folder / dump.name)
-        # The third argument is the graph of triples that name none; every line of the dump names its own.
-        endpoint.isql(f"ld_dir('{endpoint.folder}', '{dump.name}', 'urn:culturekg:test:no-graph');")
-        endpoint.isql("rdf_loader_run();")
-        endpoint.isql("checkpoint;")
-        failed = endpoint.isql("SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
-        assert dump.name not in failed, failed
+        endpoint.bulk_load(dump)
         yield endpoint
 
 
