@@ -14,21 +14,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from servers import Endpoint, oxigraph_load, running_oxigraph, running_virtuoso  # noqa: E402
+from cli_helpers import push_summary  # noqa: E402
+from servers import Endpoint, bulk_loaded, running_server  # noqa: E402
 
 CULTUREKG = Path(sys.executable).with_name("culturekg")
-_SUMMARY = re.compile(r"(\d+) graph\(s\) written \((\d+) triples\).*, (\d+) dropped, (\d+) unchanged")
 
 
 def timed(command: list[str]) -> tuple[float, str]:
@@ -43,37 +41,11 @@ def timed(command: list[str]) -> tuple[float, str]:
 def push(project: Path, endpoint: Endpoint) -> tuple[float, dict]:
     seconds, out = timed([str(CULTUREKG), "-C", str(project), "push", "--endpoint", endpoint.query_url,
                           "--update-url", endpoint.update_url, "--gsp-url", endpoint.gsp_url, "--timeout", "600"])
-    found = _SUMMARY.search(out)
-    if found is None:
+    summary = push_summary(out)
+    if summary is None:
         raise SystemExit(f"push printed no summary: {out.strip()[-400:]}")
-    written, triples, dropped, unchanged = map(int, found.groups())
-    return seconds, {"written": written, "triples": triples, "dropped": dropped, "unchanged": unchanged}
-
-
-@contextlib.contextmanager
-def server(kind: str, folder: Path, buffers: int) -> Iterator[Endpoint]:
-    if kind == "oxigraph":
-        with running_oxigraph(folder) as endpoint:
-            yield endpoint
-    else:
-        with running_virtuoso(folder, buffers=buffers) as endpoint:
-            yield endpoint
-
-
-@contextlib.contextmanager
-def bulk_load(kind: str, dump: Path, folder: Path, buffers: int) -> Iterator[tuple[float, Endpoint]]:
-    """The server's own loader on `dump`, then the server answering: (seconds the loader took, endpoint)."""
-    if kind == "oxigraph":
-        started = time.perf_counter()
-        oxigraph_load(dump, folder)
-        seconds = time.perf_counter() - started
-        with running_oxigraph(folder) as endpoint:
-            yield seconds, endpoint
-        return
-    with running_virtuoso(folder, buffers=buffers) as endpoint:
-        started = time.perf_counter()
-        endpoint.bulk_load(dump)
-        yield time.perf_counter() - started, endpoint
+    summary.pop("edited")
+    return seconds, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,14 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         figures["buffers"] = args.buffers
     with contextlib.ExitStack() as stack:
         work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="first-load-")))
-        with server(args.server, work / "pushed", args.buffers) as endpoint:
+        with running_server(args.server, work / "pushed", args.buffers) as endpoint:
             figures["push_s"], figures["push"] = push(project, endpoint)
         print(f"push            {figures['push_s']:9.1f} s  {figures['push']['written']} graphs, "
               f"{figures['push']['triples']} triples", flush=True)
         dump = work / "culturekg.nq"
         figures["export_s"], _ = timed([str(CULTUREKG), "-C", str(project), "export", "--out", str(dump)])
         print(f"export          {figures['export_s']:9.1f} s  {dump.stat().st_size} bytes", flush=True)
-        with bulk_load(args.server, dump, work / "loaded", args.buffers) as (figures["load_s"], endpoint):
+        with bulk_loaded(args.server, dump, work / "loaded", args.buffers) as (figures["load_s"], endpoint):
             print(f"server's loader {figures['load_s']:9.1f} s", flush=True)
             figures["push_after_s"], figures["push_after"] = push(project, endpoint)
     after = figures["push_after"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,19 @@ from culturekg.cli import app
 
 RECORD_FIXTURES = Path(__file__).parent / "fixtures" / "records"
 GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+# What `culturekg push` prints last (culturekg.push.PushReport.summary).
+_PUSH_SUMMARY = re.compile(
+    r"(?P<written>\d+) graph\(s\) written \((?P<triples>\d+) triples\)(?P<edited>.*), "
+    r"(?P<dropped>\d+) dropped, (?P<unchanged>\d+) unchanged"
+)
+
+
+def push_summary(output: str) -> dict[str, int | str] | None:
+    """The counts in push's summary line (and what it says of a meta-graph edit), or None without one."""
+    found = _PUSH_SUMMARY.search(output)
+    if found is None:
+        return None
+    return {key: value if key == "edited" else int(value) for key, value in found.groupdict().items()}
 
 
 def copy_miniature_project(tmp_path: Path, *bad: str) -> Path:

@@ -258,6 +258,34 @@ def running_virtuoso(folder: Path, buffers: int = 10_000) -> Iterator[Endpoint]:
         _stop(process)
 
 
+
+@contextlib.contextmanager
+def running_server(kind: str, folder: Path, buffers: int = 10_000) -> Iterator[Endpoint]:
+    """A server of its own: "oxigraph" or "virtuoso" (with `buffers` pages of cache)."""
+    if kind == "oxigraph":
+        with running_oxigraph(folder) as endpoint:
+            yield endpoint
+    else:
+        with running_virtuoso(folder, buffers=buffers) as endpoint:
+            yield endpoint
+
+
+@contextlib.contextmanager
+def bulk_loaded(kind: str, dump: Path, folder: Path, buffers: int = 10_000) -> Iterator[tuple[float, Endpoint]]:
+    """A server of its own holding an N-Quads file its own loader read: (seconds the loader took, the
+    server). Oxigraph loads before its server starts, Virtuoso once it runs."""
+    if kind == "oxigraph":
+        started = time.perf_counter()
+        oxigraph_load(dump, folder)
+        seconds = time.perf_counter() - started
+        with running_oxigraph(folder) as endpoint:
+            yield seconds, endpoint
+        return
+    with running_virtuoso(folder, buffers=buffers) as endpoint:
+        started = time.perf_counter()
+        endpoint.bulk_load(dump)
+        yield time.perf_counter() - started, endpoint
+
 # -- a scripted endpoint for failure paths -------------------------------------------------------
 
 EMPTY_SELECT = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}).encode()

@@ -7,11 +7,8 @@ after a record changes it writes that record's graph and edits the meta graph, n
 
 from __future__ import annotations
 
-import contextlib
-import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,44 +18,26 @@ from culturekg.cli import app
 from culturekg.queries.agreement import comparable
 from culturekg.store import EmbeddedStore
 from culturekg.store.remote import RemoteStore
-from servers import Endpoint, oxigraph_load, running_oxigraph, running_virtuoso
+from cli_helpers import push_summary
+from servers import Endpoint, bulk_loaded
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
 RECORD = Path("data") / "records" / "events" / "felt-2019.yaml"
 NEW_TITLE = "Felt carpet exhibition, second edition"
-_SUMMARY = re.compile(r"(\d+) graph\(s\) written \((\d+) triples\)(.*), (\d+) dropped, (\d+) unchanged")
 
 
 def cli(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=True)
 
 
-@contextlib.contextmanager
-def oxigraph_loaded(dump: Path, folder: Path) -> Iterator[Endpoint]:
-    oxigraph_load(dump, folder)
-    with running_oxigraph(folder) as endpoint:
-        yield endpoint
-
-
-@contextlib.contextmanager
-def virtuoso_loaded(dump: Path, folder: Path) -> Iterator[Endpoint]:
-    with running_virtuoso(folder) as endpoint:
-        endpoint.bulk_load(dump)
-        yield endpoint
-
-
-LOADERS = {"oxigraph": oxigraph_loaded, "virtuoso": virtuoso_loaded}
-
-
-def pushed(root: Path, endpoint: Endpoint) -> tuple[int, int, str, int, int]:
+def pushed(root: Path, endpoint: Endpoint) -> dict[str, int | str]:
     result = cli("-C", str(root), "push", "--endpoint", endpoint.query_url, "--update-url", endpoint.update_url,
                  "--gsp-url", endpoint.gsp_url)
     assert result.exit_code == 0, result.output
-    found = _SUMMARY.search(result.stdout)
-    assert found, result.stdout
-    written, triples, edited, dropped, unchanged = found.groups()
-    return int(written), int(triples), edited, int(dropped), int(unchanged)
+    summary = push_summary(result.stdout)
+    assert summary is not None, result.stdout
+    return summary
 
 
 def same_quads(root: Path, endpoint: Endpoint) -> None:
@@ -71,7 +50,7 @@ def same_quads(root: Path, endpoint: Endpoint) -> None:
     assert Counter(tuple(map(comparable, q)) for q in remote.quads()) == expected
 
 
-@pytest.mark.parametrize("server", sorted(LOADERS))
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
 def test_a_bulk_loaded_export_is_pushed_only_what_changes_after(server, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(MINIATURE / "data", root / "data")
@@ -81,12 +60,12 @@ def test_a_bulk_loaded_export_is_pushed_only_what_changes_after(server, tmp_path
     exported = cli("-C", str(root), "export", "--out", str(dump))
     assert exported.exit_code == 0, exported.output
 
-    with LOADERS[server](dump, tmp_path / server) as endpoint:
+    with bulk_loaded(server, dump, tmp_path / server) as (_, endpoint):
         same_quads(root, endpoint)
         graphs = len(RemoteStore(endpoint.query_url).named_graphs())
         assert graphs > 10
         # Every graph's checksum came with the export: nothing to write.
-        assert pushed(root, endpoint) == (0, 0, "", 0, graphs)
+        assert pushed(root, endpoint) == {"written": 0, "triples": 0, "edited": "", "dropped": 0, "unchanged": graphs}
 
         record = root / RECORD
         text = record.read_text(encoding="utf-8")
@@ -94,8 +73,8 @@ def test_a_bulk_loaded_export_is_pushed_only_what_changes_after(server, tmp_path
         record.write_text(text.replace("\ntitle: Felt carpet exhibition\n", f"\ntitle: {NEW_TITLE}\n"), encoding="utf-8")
         rebuilt = cli("-C", str(root), "build", "--no-validate")
         assert rebuilt.exit_code == 0, rebuilt.output
-        written, triples, edited, dropped, unchanged = pushed(root, endpoint)
+        summary = pushed(root, endpoint)
         # The record's graph, and the meta graph edited in place (its old checksum out, the new one in).
-        assert (written, dropped, unchanged) == (2, 0, graphs - 2)
-        assert "the meta graph edited: 1 triple(s) out, 1 in" in edited
+        assert (summary["written"], summary["dropped"], summary["unchanged"]) == (2, 0, graphs - 2)
+        assert "the meta graph edited: 1 triple(s) out, 1 in" in summary["edited"]
         same_quads(root, endpoint)
