@@ -7,32 +7,23 @@ after a record changes it writes that record's graph and edits the meta graph, n
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from culturekg.cli import app
 from culturekg.queries.agreement import comparable
 from culturekg.store import EmbeddedStore
 from culturekg.store.remote import RemoteStore
-from cli_helpers import push_summary
+from cli_helpers import copy_miniature_project, push_summary, run
 from servers import Endpoint, bulk_loaded
 
-ROOT = Path(__file__).resolve().parent.parent
-MINIATURE = ROOT / "tests" / "fixtures" / "records" / "project"
 RECORD = Path("data") / "records" / "events" / "felt-2019.yaml"
 NEW_TITLE = "Felt carpet exhibition, second edition"
 
 
-def cli(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=True)
-
-
 def pushed(root: Path, endpoint: Endpoint) -> dict[str, int | str]:
-    result = cli("-C", str(root), "push", "--endpoint", endpoint.query_url, "--update-url", endpoint.update_url,
+    result = run("-C", str(root), "push", "--endpoint", endpoint.query_url, "--update-url", endpoint.update_url,
                  "--gsp-url", endpoint.gsp_url)
     assert result.exit_code == 0, result.output
     summary = push_summary(result.stdout)
@@ -52,12 +43,11 @@ def same_quads(root: Path, endpoint: Endpoint) -> None:
 
 @pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
 def test_a_bulk_loaded_export_is_pushed_only_what_changes_after(server, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(MINIATURE / "data", root / "data")
-    built = cli("-C", str(root), "build", "--no-validate")
+    root = copy_miniature_project(tmp_path)
+    built = run("-C", str(root), "build", "--no-validate")
     assert built.exit_code == 0, built.output
     dump = tmp_path / "culturekg.nq"
-    exported = cli("-C", str(root), "export", "--out", str(dump))
+    exported = run("-C", str(root), "export", "--out", str(dump))
     assert exported.exit_code == 0, exported.output
 
     with bulk_loaded(server, dump, tmp_path / server) as (_, endpoint):
@@ -71,7 +61,7 @@ def test_a_bulk_loaded_export_is_pushed_only_what_changes_after(server, tmp_path
         text = record.read_text(encoding="utf-8")
         assert "\ntitle: Felt carpet exhibition\n" in text
         record.write_text(text.replace("\ntitle: Felt carpet exhibition\n", f"\ntitle: {NEW_TITLE}\n"), encoding="utf-8")
-        rebuilt = cli("-C", str(root), "build", "--no-validate")
+        rebuilt = run("-C", str(root), "build", "--no-validate")
         assert rebuilt.exit_code == 0, rebuilt.output
         summary = pushed(root, endpoint)
         # The record's graph, and the meta graph edited in place (its old checksum out, the new one in).

@@ -98,7 +98,7 @@ def test_push_then_query_on_the_endpoint(project, oxigraph_server):
 def test_a_big_push_points_to_the_bulk_loader_once(project, tmp_path, monkeypatch):
     from culturekg.commands import remote as remote_commands
 
-    graphs = len(named_graphs_of(project))
+    graphs = len({quad.graph_name for quad in quads_of(project)})
     endpoint_args = lambda endpoint: ["--endpoint", endpoint.query_url, "--gsp-url", endpoint.gsp_url]  # noqa: E731
     with running_oxigraph(tmp_path / "server") as endpoint:
         monkeypatch.setattr(remote_commands, "BULK_HINT_GRAPHS", graphs + 1)
@@ -110,14 +110,6 @@ def test_a_big_push_points_to_the_bulk_loader_once(project, tmp_path, monkeypatc
         assert again.exit_code == 0, again.output
         assert again.stderr.count(f"note: {graphs} graphs to write, one request each") == 1
         assert "bulk loader" in again.stderr and "bulk loader" not in again.stdout
-
-
-def named_graphs_of(project: Path) -> set[ox.NamedNode]:
-    store = EmbeddedStore(project / ".culturekg" / "store", read_only=True)
-    try:
-        return store.named_graphs()
-    finally:
-        store.close()
 
 
 def test_push_with_digest_credentials_from_the_environment(project, virtuoso_server, monkeypatch):
